@@ -1,0 +1,155 @@
+"""Safe YAML loading that remembers where every key and value came from."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import PipelineError, Problem
+
+#: Pipeline files larger than this are refused before parsing.
+MAX_FILE_BYTES = 1_000_000
+#: Nodes visited while building the data; bounds alias expansion ("billion laughs").
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+
+_SAFE_TAGS = {
+    f"tag:yaml.org,2002:{t}"
+    for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp", "binary")
+}
+_VAR = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """Parsed YAML data plus the 1-based (line, column) of each value and key."""
+
+    file: str
+    data: Any
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Closest known position of ``path``, walking up to its parents."""
+        table = self.keys if key else self.values
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            if prefix in table:
+                return table[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+        return None, None
+
+    def problem(self, path: Path, message: str, *, key: bool = False,
+                hint: str | None = None) -> Problem:
+        """A Problem located at ``path`` in this file."""
+        line, column = self.where(path, key=key)
+        return Problem(self.file, dotted(path), message, line, column, hint)
+
+
+def dotted(path: Path) -> str:
+    """('steps', 2, 'config') -> 'steps.2.config'."""
+    return ".".join(str(p) for p in path)
+
+
+def read_source(file: str, text: str | bytes | None = None,
+                environ: dict[str, str] | None = None) -> Source:
+    """Read and parse a pipeline file, interpolating ``${VAR}`` / ``${VAR:-default}``."""
+    if text is None:
+        try:
+            size = os.path.getsize(file)
+        except OSError as exc:
+            raise PipelineError([Problem(file, "", f"cannot read pipeline file: {exc.strerror}")])
+        if size > MAX_FILE_BYTES:
+            raise PipelineError([Problem(file, "", f"file is {size:,} bytes, more than the "
+                                         f"{MAX_FILE_BYTES:,} allowed for a pipeline file")])
+        with open(file, "rb") as fh:
+            text = fh.read()
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise PipelineError([Problem(file, "", "pipeline file is too large")])
+        if b"\0" in text:
+            raise PipelineError([Problem(file, "", "binary file (NUL bytes), not YAML")])
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PipelineError([Problem(file, "", f"not UTF-8 (byte {exc.start}); "
+                                         "pipeline files must be UTF-8 text")]) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise PipelineError([Problem(file, "", f"invalid YAML: {exc.problem}", line, col)]) from None
+    except yaml.YAMLError as exc:
+        raise PipelineError([Problem(file, "", f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    src = Source(file, None)
+    builder = _Builder(src, loader, os.environ if environ is None else environ)
+    src.data = builder.build(node, (), 0) if node is not None else None
+    if builder.problems:
+        raise PipelineError(builder.problems)
+    return src
+
+
+class _Builder:
+    def __init__(self, src: Source, loader: yaml.SafeLoader, environ: Any) -> None:
+        self.src, self.loader, self.environ = src, loader, environ
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            what = "nested too deeply" if depth > MAX_DEPTH else "too many nodes (alias expansion?)"
+            raise PipelineError([Problem(self.src.file, dotted(path), f"YAML is {what}",
+                                         node.start_mark.line + 1, node.start_mark.column + 1,
+                                         "pipeline files are small and plain")])
+        self.src.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _SAFE_TAGS:
+            self.problems.append(self.src.problem(path, f"YAML tag {node.tag!r} is not allowed",
+                                                  hint="only plain YAML data is accepted"))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.loader.construct_object(key_node) if isinstance(
+                    key_node, yaml.ScalarNode) else repr(key_node)
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    key = str(key)
+                sub = (*path, key)
+                self.src.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if key in out:
+                    self.problems.append(self.src.problem(sub, f"duplicate key {key!r}", key=True))
+                out[key] = self.build(value_node, sub, depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        value = self.loader.construct_object(node)
+        if isinstance(value, str) and "$" in value:
+            value = self.interpolate(value, path)
+        return value
+
+    def interpolate(self, value: str, path: Path) -> str:
+        def sub(match: re.Match[str]) -> str:
+            if match.group(0) == "$$":
+                return "$"
+            name, default = match.group(1), match.group(2)
+            if name in self.environ and (self.environ[name] != "" or default is None):
+                return self.environ[name]
+            if default is not None:
+                return default
+            self.problems.append(self.src.problem(
+                path, f"environment variable {name!r} is not set",
+                hint=f"export {name}=..., or give a default: ${{{name}:-value}}"))
+            return ""
+
+        return _VAR.sub(sub, value)
