@@ -125,7 +125,7 @@ def validate_source(src: Source, pm: PluginManager | None = None) -> Pipeline:
     if not isinstance(data, dict):
         raise PipelineError([src.problem((), "expected a mapping with keys textmill, name, "
                                          f"steps; got {type(data).__name__}")])
-    problems: list[Problem] = []
+    problems: list[Problem] = list(src.problems)
     spec: PipelineSpec | None = None
     try:
         spec = PipelineSpec.model_validate(data)

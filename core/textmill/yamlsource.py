@@ -34,6 +34,8 @@ class Source:
     data: Any
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    #: Problems found while reading (unset variables, unsafe tags), reported with the rest.
+    problems: list[Problem] = field(default_factory=list)
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
         """Closest known position of ``path``, walking up to its parents."""
@@ -95,8 +97,7 @@ def read_source(file: str, text: str | bytes | None = None,
     src = Source(file, None)
     builder = _Builder(src, loader, os.environ if environ is None else environ)
     src.data = builder.build(node, (), 0) if node is not None else None
-    if builder.problems:
-        raise PipelineError(builder.problems)
+    src.problems = builder.problems
     return src
 
 

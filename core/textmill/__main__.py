@@ -1,0 +1,5 @@
+"""`python -m textmill` works like `textmill`."""
+
+from textmill.cli import main
+
+main()
