@@ -133,6 +133,20 @@ def plugins(as_json: bool) -> None:
         click.echo(line)
 
 
+#: Modules that each define ``COMMANDS``, a list of click commands added to the group.
+#: They must import nothing heavy at module level (no spaCy), to keep `--help` fast.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        for command in importlib.import_module(name).COMMANDS:
+            cli.add_command(command)
+    _register_plugin_commands()
+
+
 def _register_plugin_commands() -> None:
     from .plugins import get_plugin_manager
 
@@ -144,7 +158,7 @@ def _register_plugin_commands() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script: map every failure to the contract's exit codes."""
-    _register_plugin_commands()
+    _register_commands()
     try:
         code = cli.main(args=argv, prog_name="textmill", standalone_mode=False)
     except click.exceptions.Exit as exc:
