@@ -1,0 +1,264 @@
+"""Group mentions into one cluster per real-world thing, and build the record's rows."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+
+from .extract import Mention
+from .names import PARTIAL_LABELS, Tables, acronym_key, initialisms, is_acronym, norm_key
+
+_PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.){2,}|[A-Z][A-Za-z&]{1,7})\s*\)")
+#: Salience weights: share of the most frequent cluster's count, and earliness.
+W_FREQUENCY, W_EARLY = 0.7, 0.3
+#: Labels a demonym may point to.
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+
+class _Union:
+    """Union-find over name keys; the root is the earliest-mentioned key of a set."""
+
+    def __init__(self, first: dict[str, int]) -> None:
+        self.parent = {k: k for k in first}
+        self.first = first
+
+    def find(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if self.first[rb] < self.first[ra]:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+class _Linker:
+    """Links the body's name keys: aliases, acronyms, partial person names."""
+
+    def __init__(self, body: list[Mention], text: str, t: Tables) -> None:
+        self.t = t
+        self.by_key: dict[str, list[Mention]] = defaultdict(list)
+        for m in body:
+            self.by_key[m.key].append(m)
+        self.uf = _Union({k: ms[0].start for k, ms in self.by_key.items()})
+        self.assigned: dict[int, str] = {}  # id(mention) -> key, for ambiguous partial names
+        self._acronyms: dict[str, str] = {}
+        self._link_aliases()
+        self._link_parentheses(body, text)
+        self._persons = self._full_person_keys()
+        self._link_partials()
+
+    def _link_aliases(self) -> None:
+        expansions: dict[str, set[str]] = defaultdict(set)
+        for key in self.by_key:
+            for acr in initialisms(key):
+                expansions[acr].add(key)
+        for key in self.by_key:
+            canonical = self.t.aliases.get(key)
+            if canonical in self.by_key:
+                self.uf.union(canonical, key)
+            if canonical is not None:
+                for other in self.by_key:
+                    if other != key and self.t.aliases.get(other) == canonical:
+                        self.uf.union(key, other)  # "US" and "U.S." with no expansion
+            if is_acronym(key):
+                found = expansions.get(acronym_key(key), set())
+                if len(found) == 1:
+                    self.uf.union(next(iter(found)), key)
+        self._acronyms = {a: next(iter(ks)) for a, ks in expansions.items() if len(ks) == 1}
+
+    def _link_parentheses(self, body: list[Mention], text: str) -> None:
+        for m in body:
+            match = _PAREN_ACRONYM.match(text, m.end)
+            if match and " " in m.key:
+                acr = norm_key(match.group(1))
+                if acr in self.by_key:
+                    self.uf.union(m.key, acr)
+
+    def _full_person_keys(self) -> list[str]:
+        return [k for k, ms in self.by_key.items()
+                if " " in k and any(m.label == "PERSON" for m in ms)]
+
+    def partial_candidates(self, key: str) -> list[str]:
+        """Full person names that ``key`` is a surname, given name or shorter form of."""
+        words = key.split(" ")
+        out = []
+        for full in self._persons:
+            fw = full.split(" ")
+            if full == key or len(fw) <= len(words):
+                continue
+            if words[-1] == fw[-1] or (len(words) == 1 and words[0] == fw[0]):
+                it = iter(fw)
+                if all(w in it for w in words):  # an ordered subsequence
+                    out.append(full)
+        return out
+
+    def _link_partials(self) -> None:
+        # Longest first, so "Hillary Clinton" joins "Hillary Rodham Clinton" before a bare
+        # "Clinton" asks which of them it means.
+        for key in sorted(self.by_key, key=lambda k: (-k.count(" "), k)):
+            mentions = [m for m in self.by_key[key] if m.label in PARTIAL_LABELS]
+            if not mentions:
+                continue
+            roots = sorted({self.uf.find(f) for f in self.partial_candidates(key)}
+                           - {self.uf.find(key)}, key=lambda r: self.uf.first[r])
+            if len(roots) == 1 and len(mentions) == len(self.by_key[key]):
+                self.uf.union(roots[0], key)
+            elif roots:
+                for m in mentions:
+                    self.assigned[id(m)] = self.nearest(roots, m.start)
+
+    def nearest(self, roots: list[str], offset: int) -> str:
+        """Of several candidate clusters, the one mentioned last before ``offset``."""
+        best, best_at = roots[0], -1
+        for root in roots:
+            for key, ms in self.by_key.items():
+                if self.uf.find(key) == root:
+                    at = max((m.start for m in ms if m.start < offset), default=-1)
+                    if at > best_at:
+                        best, best_at = root, at
+        return best
+
+    def cluster_of(self, m: Mention) -> str:
+        """Root key of a body mention's cluster."""
+        return self.uf.find(self.assigned.get(id(m), m.key))
+
+    def resolve(self, m: Mention) -> str | None:
+        """Root key of an existing cluster that a headline mention names, or None."""
+        key = m.key
+        if key in self.by_key:
+            return self.uf.find(key)
+        canonical = self.t.aliases.get(key)
+        if canonical in self.by_key:
+            return self.uf.find(canonical)
+        if is_acronym(key) and acronym_key(key) in self._acronyms:
+            return self.uf.find(self._acronyms[acronym_key(key)])
+        if m.label in PARTIAL_LABELS:
+            roots = sorted({self.uf.find(f) for f in self.partial_candidates(key)},
+                           key=lambda r: self.uf.first[r])
+            if roots:
+                return self.nearest(roots, m.start)
+        return None
+
+
+def _salvage(headlines: list[Mention], known: dict[str, str], text: str,
+             linker: _Linker) -> Iterable[tuple[Mention, str]]:
+    """Known body names inside unconfirmed headline spans ("North Korea’s Footprint")."""
+    if not headlines or not known:
+        return
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
+        re.escape(s) for s in sorted(known, key=len, reverse=True)) + r")(?![\w-])")
+    for h in headlines:
+        for match in pattern.finditer(text, h.start, h.end):
+            s, e = match.span()
+            yield Mention(s, e, text[s:e], norm_key(text[s:e]), h.label, h.weak, True), \
+                known[match.group()]
+
+
+def build_clusters(mentions: list[Mention], text: str, *, labels: Collection[str],
+                   min_count: int, t: Tables) -> list[dict]:
+    """The ``entities`` rows of one document from its candidate mentions.
+
+    Args:
+        mentions: candidates from ``doc_mentions``, in text order.
+        text: the document text (offsets index it).
+        labels: the configured labels; a cluster's label is voted among these.
+        min_count: clusters with fewer mentions are dropped.
+        t: the plugin's tables.
+    """
+    body = [m for m in mentions if not m.headline]
+    linker = _Linker(body, text, t)
+    members: dict[str, list[Mention]] = defaultdict(list)
+    for m in body:
+        members[linker.cluster_of(m)].append(m)
+    unconfirmed = []
+    for m in mentions:
+        if m.headline:
+            root = linker.resolve(m)
+            if root is None:
+                unconfirmed.append(m)
+            else:
+                members[root].append(m)
+    known = {m.text: linker.cluster_of(m) for m in body if not m.weak}
+    for m, root in _salvage(unconfirmed, known, text, linker):
+        members[root].append(m)
+    return _rows(members, text, labels=labels, min_count=min_count, t=t)
+
+
+def _rows(members: dict[str, list[Mention]], text: str, *, labels: Collection[str],
+          min_count: int, t: Tables) -> list[dict]:
+    clusters = []
+    for ms in members.values():
+        seen: dict[tuple[int, int], Mention] = {}
+        for m in sorted(ms, key=lambda m: (m.start, m.end)):
+            if not any(s < m.end and m.start < e for s, e in seen):
+                seen[m.start, m.end] = m
+        ms = list(seen.values())
+        strong = [m for m in ms if not m.weak and m.label in labels]
+        if strong and len(ms) >= min_count:
+            clusters.append((ms, strong))
+    clusters.sort(key=lambda c: c[0][0].start)
+    top = max((len(ms) for ms, _ in clusters), default=1)
+    rows = []
+    for i, (ms, strong) in enumerate(clusters, 1):
+        name = _name(ms)
+        rows.append({
+            "id": f"e{i}", "name": name, "label": _label(strong, name), "count": len(ms),
+            "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in ms],
+            "salience": round(W_FREQUENCY * len(ms) / top
+                              + W_EARLY * (1 - ms[0].start / max(1, len(text))), 4),
+            "related": [],
+        })
+    _relate(rows, t)
+    return rows
+
+
+def _name(ms: list[Mention]) -> str:
+    """The fullest proper form: most words, then most characters, then earliest."""
+    forms = [m.key for m in ms if not is_acronym(m.key)] or [m.key for m in ms]
+    return max(forms, key=lambda k: (k.count(" "), len(k)))
+
+
+def _label(strong: list[Mention], name: str) -> str:
+    votes = Counter(m.label for m in strong)
+    named = {m.label for m in strong if m.key == name}
+    return max(votes, key=lambda lb: (votes[lb], lb in named, lb))
+
+
+def _relate(rows: list[dict], t: Tables) -> None:
+    """Link each NORP cluster to its place ("North Korean" -> "North Korea")."""
+    places: dict[str, dict] = {}
+    for row in rows:
+        if row["label"] in PLACE_LABELS:
+            for mention in row["mentions"]:
+                key = norm_key(mention["text"])
+                places.setdefault(t.aliases.get(key, key), row)
+            places.setdefault(t.aliases.get(row["name"], row["name"]), row)
+    for row in rows:
+        if row["label"] != "NORP":
+            continue
+        place = t.demonyms.get(norm_key(row["name"]))
+        target = places.get(t.aliases.get(place, place)) if place else _guess_place(
+            row["name"], places)
+        if target is not None and target is not row:
+            row["related"].append({"entity": target["id"], "relation": "demonym_of"})
+            target["related"].append({"entity": row["id"], "relation": "has_demonym"})
+    for row in rows:
+        row["related"].sort(key=lambda r: (int(r["entity"][1:]), r["relation"]))
+
+
+def _guess_place(demonym: str, places: dict[str, dict]) -> dict | None:
+    """A place whose name the demonym extends ("Kenyan" -> "Kenya"), for demonyms not listed."""
+    words = demonym.split(" ")
+    for name, row in places.items():
+        pw = name.split(" ")
+        if len(pw) == len(words) and pw[:-1] == words[:-1] and len(pw[-1]) >= 4:
+            stem = pw[-1][:-1] if pw[-1][-1] in "aeiouy" else pw[-1]
+            if words[-1].startswith(stem) and 0 < len(words[-1]) - len(pw[-1]) <= 3:
+                return row
+    return None

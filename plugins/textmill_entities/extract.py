@@ -1,0 +1,136 @@
+"""Candidate mentions from a parsed Doc's ``doc.ents``: trimmed, relabelled, junk removed."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .names import (
+    NUMERIC_LABELS,
+    SMALL_WORDS,
+    Tables,
+    is_acronym,
+    is_title_phrase,
+    norm_key,
+    trim_span,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_TERMINAL = tuple('.!?"”’)…')
+_SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "“", "”"})
+
+
+@dataclass(slots=True)
+class Mention:
+    """One candidate mention: ``text == doc_text[start:end]`` is the name part only.
+
+    ``weak`` mentions (labels not configured, lone stopwords) may join a cluster but never
+    found one; ``headline`` mentions sit in a title-case headline line, where the model tags
+    fragments, so they only count when the body confirms them.
+    """
+
+    start: int
+    end: int
+    text: str
+    key: str
+    label: str
+    weak: bool = False
+    headline: bool = False
+
+
+class _Lines:
+    """Line lookup for character offsets, with a cached headline verdict per line."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.verdict: dict[int, bool] = {}
+        lines = [ln for ln in text.split("\n") if ln.strip()]
+        # A one-line text has no headline: its line is the body.
+        self.enabled = len(lines) > 1
+
+    def headline(self, offset: int) -> bool:
+        if not self.enabled:
+            return False
+        i = bisect_right(self.starts, offset) - 1
+        if i not in self.verdict:
+            end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
+            self.verdict[i] = is_headline(self.text[self.starts[i]:end])
+        return self.verdict[i]
+
+
+def is_headline(line: str) -> bool:
+    """A title-case line (most content words capitalised) with no sentence-final mark."""
+    line = line.strip()
+    words = _WORD.findall(line)
+    content = [w for w in words if w.lower() not in SMALL_WORDS]
+    if not content:
+        return False
+    capitalised = sum(1 for w in content if w[0].isupper()) / len(content)
+    if line.endswith(_TERMINAL):
+        # Some sites end headlines with a full stop; require a longer, all but fully
+        # capitalised line before calling a punctuated line a headline.
+        return len(content) >= 4 and capitalised >= 0.85
+    return capitalised >= 0.7
+
+
+def _extend_left(doc: Doc, ent: Span, t: Tables) -> int:
+    """Start of a PERSON span grown over given names the model left out ("Rustem Umerov")."""
+    i = ent.start
+    for _ in range(2):
+        if i < 2:
+            break
+        tok, prev = doc[i - 1], doc[i - 2]
+        word = tok.text
+        if (tok.ent_type_ or tok.whitespace_ != " " or not word.isalpha()
+                or not word[0].isupper() or not word[1:].islower() or tok.is_stop
+                or word in t.titles or word in t.modifiers or word in t.demonyms):
+            break
+        if prev.text in _SENTENCE_END or "\n" in prev.whitespace_:
+            break  # sentence-initial capitals say nothing
+        i -= 1
+    return doc[i].idx
+
+
+def doc_mentions(doc: Doc, *, labels: Collection[str], stop_words: Collection[str],
+                 t: Tables) -> list[Mention]:
+    """Candidate mentions of ``doc``, in text order.
+
+    Args:
+        doc: a Doc parsed with at least the ``ner`` component.
+        labels: labels that may found a cluster; other non-numeric labels give weak mentions.
+        stop_words: lowercase stop words; a lone one is a weak mention ("It", "May").
+        t: the plugin's tables.
+    """
+    text = doc.text
+    lines = _Lines(text)
+    out: list[Mention] = []
+    for ent in doc.ents:
+        label = ent.label_
+        if label in NUMERIC_LABELS:
+            continue
+        person = label == "PERSON"
+        start = _extend_left(doc, ent, t) if person else ent.start_char
+        start, end = trim_span(text, start, ent.end_char, person=person, t=t)
+        if start >= end:
+            continue
+        surface = text[start:end]
+        if "\n" in surface or not any(c.isalnum() for c in surface):
+            continue
+        if any(c.isalpha() for c in surface) and not any(c.isupper() for c in surface):
+            continue  # all lowercase
+        key = norm_key(surface)
+        if is_title_phrase(key, t):
+            continue  # "Defense" of "Defense Minister", a lone "President"
+        if key in t.demonyms:
+            label = "NORP"
+        weak = label not in labels or (
+            " " not in key and not is_acronym(key) and key.lower() in stop_words)
+        out.append(Mention(start, end, surface, key, label, weak, lines.headline(start)))
+    return out

@@ -1,0 +1,147 @@
+"""Name forms without spaCy: alias tables, title/possessive trimming, keys and initialisms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+#: Labels of the OntoNotes scheme that en_core_web_* models predict.
+KNOWN_LABELS = frozenset({
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+#: Numeric labels: left to the `numbers` step, never entities.
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL",
+                            "CARDINAL"})
+#: Labels whose bare one-word mentions may be a surname or given name of a PERSON cluster
+#: (the model often tags a lone surname ORG or PRODUCT); places never are ("Georgia").
+PARTIAL_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "FAC"})
+#: Small words skipped when an initialism is computed ("Bank of England" -> "BE"/"BOE").
+SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "de", "&"})
+
+_WS = re.compile(r"\s+")
+_ABBREV_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|St|Bros|Mt|Ft)\.$")
+_TRAIL = re.compile(r"(?:['’]s|(?<=s)['’]|[-–—][a-z][\w’']*|[\s\-–—,;:!?\"“”‘’()\[\]{}*/]+"
+                    r"|\s+[a-z][\w’'-]*)$")
+_PARTICLES = "de|da|di|du|del|della|der|den|van|von|ter|le|la|al|el|bin|ibn|ben|dos|das|st"
+# Leading punctuation, or a lowercase word ("former", "the") that is not a name particle.
+_LEAD = re.compile(rf"^(?:[\s\"“”‘’'(\[{{*,;:–—-]+"
+                   rf"|(?!(?:{_PARTICLES})\s)(?:[a-z][a-z’'-]*|The|A|An)\s+)")
+_ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z&]{1,6}$")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The plugin's data files, loaded once."""
+
+    titles: frozenset[str]
+    modifiers: frozenset[str]
+    aliases: dict[str, str]
+    demonyms: dict[str, str]
+    title_prefix: re.Pattern[str]
+    honorific_prefix: re.Pattern[str]
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _pairs(name: str) -> dict[str, str]:
+    out = {}
+    for ln in _lines(name):
+        left, _, right = ln.partition("\t")
+        if not right:
+            raise ValueError(f"{name}: line {ln!r} has no TAB; expected 'form<TAB>canonical'")
+        out[norm_key(left)] = right.strip()
+    return out
+
+
+def _alternation(words: set[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def tables() -> Tables:
+    """Load titles, title modifiers, aliases and demonyms from ``data/``."""
+    titles = frozenset(_lines("titles.txt"))
+    modifiers = frozenset(_lines("title_modifiers.txt"))
+    demonyms = _pairs("demonyms.tsv")
+    lead = _alternation(set(modifiers) | set(demonyms)) + r"|[A-Z]{2,6}"
+    # "Ukrainian Defense Minister ", "NATO Secretary-General ", "Mr. ": modifiers, a demonym or
+    # an acronym, then one title head, then more name.
+    title_prefix = re.compile(rf"^(?:(?:{lead})\s+)*(?:{_alternation(set(titles))})\s+(?=\S)")
+    abbreviations = {t for t in titles if t.endswith(".")}
+    honorific_prefix = re.compile(rf"^(?:{_alternation(abbreviations)})\s+(?=\S)")
+    return Tables(titles, modifiers, _pairs("aliases.tsv"), demonyms, title_prefix,
+                  honorific_prefix)
+
+
+def norm_key(text: str) -> str:
+    """Comparison key of a name: single spaces, straight apostrophes."""
+    return _WS.sub(" ", text.replace("’", "'").replace("‘", "'")).strip()
+
+
+def is_acronym(key: str) -> bool:
+    """'UN', 'U.S.', 'NATO' — short all-capital forms that may abbreviate a longer name."""
+    return bool(_ACRONYM.match(key))
+
+
+def acronym_key(key: str) -> str:
+    """'U.S.' -> 'US'."""
+    return key.replace(".", "").replace(" ", "").upper()
+
+
+def initialisms(key: str) -> set[str]:
+    """Initialisms a multi-word name may be abbreviated to ('United Nations' -> {'UN'})."""
+    words = [w for w in re.split(r"[\s-]+", key) if w]
+    if len(words) < 2:
+        return set()
+    content = [w for w in words if w.lower() not in SMALL_WORDS]
+    if len(content) < 2 or not all(w[:1].isupper() for w in content):
+        return set()
+    out = {"".join(w[0] for w in content).upper()}
+    out.add("".join(w[0] for w in words if w != "&").upper())
+    return {a for a in out if len(a) >= 2}
+
+
+def is_title_phrase(key: str, t: Tables) -> bool:
+    """True when every word is a title head or modifier ('Defense', 'Prime Minister')."""
+    words = key.split(" ")
+    return all(w in t.titles or w in t.modifiers for w in words)
+
+
+def trim_span(text: str, start: int, end: int, *, person: bool,
+              t: Tables | None = None) -> tuple[int, int]:
+    """Shrink ``text[start:end]`` to the name proper.
+
+    Drops leading determiners, lowercase words and punctuation, titles (all of them for a
+    PERSON, only abbreviated honorifics such as "Mr." otherwise, since "General Motors" is a
+    name), and trailing possessives ("North Korea’s"), punctuation and lowercase words
+    ("Kursk region"). Returns ``(start, end)``, possibly empty (``start >= end``).
+
+    Args:
+        text: the whole document text; offsets index it.
+        start, end: the span to trim.
+        person: whether the span is a person's name.
+        t: the tables (loaded when omitted).
+    """
+    t = t or tables()
+    prefix = t.title_prefix if person else t.honorific_prefix
+    while start < end:
+        span = text[start:end]
+        m = _LEAD.match(span) or prefix.match(span)
+        if m is None or m.end() >= len(span):
+            break
+        start += m.end()
+    while start < end:
+        span = text[start:end]
+        if span.endswith(".") and not _ABBREV_END.search(span):
+            end -= 1
+            continue
+        m = _TRAIL.search(span)
+        if m is None or m.start() == 0:
+            break
+        end = start + m.start()
+    return start, end
