@@ -210,7 +210,7 @@ def _problems(src: Source, prefix: Path, exc: ValidationError,
             close = difflib.get_close_matches(str(err["loc"][-1]), fields, n=1, cutoff=0.6)
             msg = f"unknown key {err['loc'][-1]!r}."
             msg += f" Did you mean {close[0]!r}?" if close else ""
-            msg += f" (expected one of: {', '.join(fields)})" if fields else ""
+            msg += f" (expected one of: {', '.join(fields)})" if fields else " (it takes no keys)"
             out.append(src.problem(loc, msg, key=True))
         elif kind == "missing":
             out.append(src.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
