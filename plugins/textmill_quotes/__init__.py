@@ -1,4 +1,4 @@
-"""Built-in `quotes` step (work in progress: registers nothing yet)."""
+"""Built-in `quotes` step: direct, indirect and mixed quotes with speaker and cue."""
 
 from __future__ import annotations
 
@@ -7,4 +7,7 @@ from textmill import hookimpl
 
 @hookimpl
 def register_steps(register):  # noqa: ANN001, ANN201
-    "Register nothing until the step is implemented"
+    "Register the quotes step"
+    from .step import QuotesStep
+
+    register(QuotesStep)

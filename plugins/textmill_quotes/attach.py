@@ -1,0 +1,173 @@
+"""Attach quotation runs to cues: direct quotes, split quotes, follow-ons and mixed quotes."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .clauses import Attribution, cue_span, speaker_range, subject_of
+from .marks import QuoteRun
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+#: "…" ― Jane Doe: a dash line names the speaker of the quote before it.
+_DASH_SPEAKER = re.compile(r"[ \t]*[―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s")
+_AFTER_LIMIT = 90
+_BEFORE_LIMIT = 120
+_SPEAKER_POS = ("PROPN", "PRON", "NOUN")
+
+
+def _overlap(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
+    return sum(max(0, min(e, hi) - max(s, lo)) for s, e in spans)
+
+
+def _length(spans: list[tuple[int, int]]) -> int:
+    return sum(e - s for s, e in spans)
+
+
+class Attacher:
+    """Walks the quotation runs of one document in order and attaches each to an attribution."""
+
+    def __init__(self, doc: Doc, runs: list[QuoteRun], atts: list[Attribution],
+                 speech_cues: list[int], *, min_words: int, is_inside_run: Callable[[int], bool],
+                 paragraph_of: Callable[[int], int]) -> None:
+        self.doc, self.text, self.runs, self.atts = doc, doc.text, runs, atts
+        self.speech_cues = speech_cues
+        self.cue_starts = [doc[i].idx for i in speech_cues]
+        self.by_cue = {a.cue_token: a for a in atts if a.cue_token is not None}
+        self.min_words = min_words
+        self.is_inside_run = is_inside_run
+        self.paragraph_of = paragraph_of
+        self.last_direct: Attribution | None = None
+
+    def run(self) -> list[Attribution]:
+        """Every attribution: cue-driven ones updated with quotes, plus quote-driven ones."""
+        for index, run in enumerate(self.runs):
+            self._attach(index, run)
+        return self.atts
+
+    def _attach(self, index: int, run: QuoteRun) -> None:
+        lo, hi = run.start, run.end
+        direct, mixed = None, None
+        for att in self.atts:
+            if att.kind == "direct" and att.runs and att.runs[-1] != index:
+                continue
+            ov = _overlap(att.spans, lo, hi)
+            if not ov:
+                continue
+            if ov >= 0.7 * _length(att.spans):
+                if direct is None or self._distance(att, run) < self._distance(direct, run):
+                    direct = att
+            elif ov >= 0.5 * (hi - lo) and mixed is None:
+                mixed = att
+        if direct is not None:
+            self._make_direct(direct, index, run)
+            return
+        if mixed is not None:
+            mixed.kind = "mixed"
+            mixed.runs.append(index)
+            if hi > mixed.end:
+                mixed.spans[-1] = (mixed.spans[-1][0], hi)
+            return
+        cue = self._cue_near(run)
+        if cue is not None:
+            att = self.by_cue.get(cue)
+            if att is None or att.kind == "mixed":
+                att = self._new_direct(cue)
+            self._make_direct(att, index, run)
+            return
+        dash = _DASH_SPEAKER.match(self.text, run.close_mark + 1) if run.close_mark else None
+        if dash is not None:
+            att = Attribution("direct", [], (dash.start(), dash.start(1), "―"))
+            att.speaker = (dash.start(1), dash.end(1))
+            self.atts.append(att)
+            self._make_direct(att, index, run)
+            return
+        prev = self.last_direct
+        if (prev is not None and prev.speaker is not None and prev.runs
+                and self.runs[prev.runs[-1]].last_paragraph == run.paragraph):
+            self._make_direct(prev, index, run)
+            return
+        words = len(self.text[lo:hi].split())
+        first = next((c for c in self.text[lo:hi] if c.isalpha()), "")
+        if words >= self.min_words and first.isupper():
+            att = Attribution("direct", [], None)
+            self.atts.append(att)
+            self._make_direct(att, index, run)
+
+    def _distance(self, att: Attribution, run: QuoteRun) -> int:
+        if att.cue is None:
+            return 10**9
+        return min(abs(att.cue[0] - run.open_mark), abs(att.cue[0] - (run.close_mark or run.end)))
+
+    def _make_direct(self, att: Attribution, index: int, run: QuoteRun) -> None:
+        if att.kind != "direct" or not att.runs:
+            att.spans = []
+        att.kind = "direct"
+        att.spans.extend(run.spans)
+        att.runs.append(index)
+        self.last_direct = att
+
+    def _new_direct(self, cue: int) -> Attribution:
+        tok = self.doc[cue]
+        att = Attribution("direct", [], cue_span(tok), cue_token=cue)
+        subject = subject_of(tok) or self._adjacent_speaker(tok)
+        if subject is not None:
+            lo, hi = speaker_range(subject)
+            att.speaker = (self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
+            att.speaker_token = subject.i
+        self.by_cue[cue] = att
+        self.atts.append(att)
+        return att
+
+    def _adjacent_speaker(self, tok: Token) -> Token | None:
+        doc = self.doc
+        for j in (tok.i + 1, tok.i + 2, tok.i - 1):
+            if 0 <= j < len(doc) and doc[j].pos_ in _SPEAKER_POS and not self.is_inside_run(
+                    doc[j].idx):
+                return doc[j]
+        return None
+
+    def _cue_near(self, run: QuoteRun) -> int | None:
+        """A speech cue just after the closing mark or just before the opening one."""
+        text = self.text
+        if run.close_mark is not None:
+            lo = run.close_mark + 1
+            hi = min(len(text), lo + _AFTER_LIMIT)
+            end = _SENTENCE_END.search(text, lo, hi)
+            hi = end.start() + 1 if end else hi
+            for stop in ('"', "“", "”", "\n"):
+                k = text.find(stop, lo, hi)
+                if k >= 0:
+                    hi = k
+            found = self._cues_between(lo, hi)
+            if found:
+                return found[0]
+        hi = run.open_mark
+        lo = max(0, hi - _BEFORE_LIMIT)
+        para_start = text.rfind("\n", lo, hi)
+        lo = max(lo, para_start + 1)
+        for match in _SENTENCE_END.finditer(text, lo, hi):
+            lo = match.end()
+        for stop in ('"', "”", "“"):
+            k = text.rfind(stop, lo, hi)
+            if k >= 0:
+                lo = k + 1
+        lead = text[lo:hi].rstrip()
+        found = self._cues_between(lo, hi)
+        if found and (lead.endswith((",", ":")) or self.doc[found[-1]].idx + 12 >= len(
+                text[:hi].rstrip())):
+            return found[-1]
+        return None
+
+    def _cues_between(self, lo: int, hi: int) -> list[int]:
+        i = bisect_left(self.cue_starts, lo)
+        out = []
+        while i < len(self.cue_starts) and self.cue_starts[i] < hi:
+            out.append(self.speech_cues[i])
+            i += 1
+        return out

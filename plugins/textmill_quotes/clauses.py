@@ -1,0 +1,162 @@
+"""Read reported speech off the dependency parse: a cue token's content clause and subject."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .lexicon import Cue
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+#: Dependents that mark the grammatical subject of a cue verb.
+_SUBJECTS = ("nsubj", "nsubjpass")
+#: Cue verbs hanging off another verb share its subject ("..., saying that", "and said").
+_SHARES_SUBJECT = ("xcomp", "conj", "advcl")
+_SPEAKER_CUT = ("relcl", "acl", "punct", "cc", "conj", "prep")
+_MAX_SPEAKER_TOKENS = 12
+
+
+@dataclass(slots=True)
+class Attribution:
+    """An attribution under construction: character spans of content, speaker and cue."""
+
+    kind: str
+    spans: list[tuple[int, int]]
+    cue: tuple[int, int, str] | None
+    speaker: tuple[int, int] | None = None
+    speaker_token: int | None = None
+    cue_token: int | None = None
+    cls: str = "speech"
+    runs: list[int] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+
+def token_ranges(doc: Doc, indices: list[int]) -> list[tuple[int, int]]:
+    """Contiguous character ranges covering sorted token indices, punctuation trimmed."""
+    ranges: list[tuple[int, int]] = []
+    run: list[int] = []
+    for i in indices:
+        if run and i != run[-1] + 1:
+            ranges.extend(_trimmed(doc, run))
+            run = []
+        run.append(i)
+    if run:
+        ranges.extend(_trimmed(doc, run))
+    return ranges
+
+
+def _trimmed(doc: Doc, run: list[int]) -> list[tuple[int, int]]:
+    lo, hi = run[0], run[-1]
+    while lo <= hi and (doc[lo].is_punct or doc[lo].is_space) and doc[lo].text not in "“\"":
+        lo += 1
+    while hi >= lo and (doc[hi].is_punct or doc[hi].is_space) and doc[hi].text not in "”\"":
+        hi -= 1
+    if hi < lo or not any(t.is_alpha or t.like_num for t in doc[lo:hi + 1]):
+        return []
+    return [(doc[lo].idx, doc[hi].idx + len(doc[hi]))]
+
+
+def subject_of(tok: Token) -> Token | None:
+    """The subject of a cue verb, climbing to the verb it hangs off when it has none."""
+    current = tok
+    for _ in range(3):
+        for child in current.children:
+            if child.dep_ in _SUBJECTS and not (child.dep_ == "nsubjpass"
+                                                and child.lower_ == "it"):
+                return child
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        if current.dep_ in _SHARES_SUBJECT and current.head is not current:
+            current = current.head
+        else:
+            break
+    return None
+
+
+def speaker_range(subject: Token) -> tuple[int, int]:
+    """Token range [lo, hi] of a speaker phrase: the subject's subtree minus clauses."""
+    lo, hi = subject.left_edge.i, subject.right_edge.i
+    for child in subject.rights:
+        if child.dep_ in ("relcl", "acl") or (child.dep_ == "punct" and child.i > subject.i
+                                                and child.text in "(—–"):
+            hi = min(hi, child.left_edge.i - 1)
+    if hi - lo + 1 > _MAX_SPEAKER_TOKENS:
+        lo = hi = subject.i
+        while lo > 0 and subject.doc[lo - 1].dep_ in ("compound", "amod", "det") \
+                and subject.doc[lo - 1].head.i >= lo:
+            lo -= 1
+    doc = subject.doc
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    return lo, hi
+
+
+def content_tokens(tok: Token, cue: Cue) -> list[int]:
+    """Token indices of the content clause governed by a cue verb (may be discontinuous)."""
+    for child in tok.children:
+        if child.dep_ in cue.complements:
+            indices = {t.i for t in child.subtree}
+            if child.dep_ == "xcomp":  # "urged Congress to act": the object belongs to the clause
+                for obj in tok.children:
+                    if obj.dep_ == "dobj" and obj.i < child.i:
+                        indices |= {t.i for t in obj.subtree}
+            return sorted(indices)
+    if tok.dep_ == "parataxis":  # "The plan, he said, will fail": the host clause is the content
+        inner = {t.i for t in tok.subtree}
+        return sorted(t.i for t in tok.head.subtree if t.i not in inner)
+    return []
+
+
+def attribution_from_cue(doc: Doc, tok: Token, cue: Cue) -> Attribution | None:
+    """An indirect attribution for a cue verb with a clause, or None."""
+    indices = content_tokens(tok, cue)
+    if len(indices) < 3:
+        return None
+    spans = token_ranges(doc, indices)
+    if not spans:
+        return None
+    return Attribution("indirect", spans, cue_span(tok), cls=cue.cls, cue_token=tok.i)
+
+
+def cue_span(tok: Token) -> tuple[int, int, str]:
+    """The cue's characters (verb plus particle: "point out") and lemma."""
+    end = tok.idx + len(tok)
+    for child in tok.rights:
+        if child.dep_ == "prt" and child.i == tok.i + 1:
+            end = child.idx + len(child)
+    return tok.idx, end, tok.lemma_.lower()
+
+
+def according_to(doc: Doc, tok: Token) -> Attribution | None:
+    """'according to X, ...': X is the speaker, the rest of the sentence the content."""
+    if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+        return None
+    to = doc[tok.i + 1]
+    objects = [c for c in to.children if c.dep_ == "pobj"]
+    sent = tok.sent
+    phrase_end = max((o.right_edge.i for o in objects), default=to.i)
+    if not objects:
+        return None
+    content = [t.i for t in sent if not (tok.i <= t.i <= phrase_end)]
+    spans = token_ranges(doc, content)
+    if not spans:
+        return None
+    lo, hi = speaker_range(objects[0])
+    att = Attribution("indirect", spans, (tok.idx, to.idx + len(to), "according to"),
+                      cue_token=tok.i)
+    att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
+    att.speaker_token = objects[0].i
+    return att

@@ -1,0 +1,135 @@
+"""Find the quotes of one parsed document (imported in setup: this module uses spaCy/numpy)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .attach import Attacher
+from .clauses import Attribution, according_to, attribution_from_cue, speaker_range, subject_of
+from .lexicon import Cue
+from .marks import find_quotes, paragraph_starts
+from .speakers import EntityIndex, resolve
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+FRAGMENT_JOIN = " … "
+_ACCORD = "accord"
+
+
+class QuoteExtractor:
+    """Holds the lexicon (as lemma hashes) and turns a Doc plus its record into quote dicts."""
+
+    def __init__(self, nlp: Language, cues: dict[str, Cue], roles: frozenset[str], *,
+                 kinds: frozenset[str], min_words: int, nested: bool) -> None:
+        self.cues = cues
+        self.roles = roles
+        self.kinds = kinds
+        self.min_words = min_words
+        self.nested = nested
+        strings = nlp.vocab.strings
+        self.hashes = np.array([strings.add(lemma) for lemma in cues] + [strings.add(_ACCORD)],
+                               dtype="uint64")
+
+    def extract(self, doc: Doc, record: dict[str, Any]) -> list[dict[str, Any]]:
+        """The contract's ``quotes`` list for one document."""
+        text = doc.text
+        runs = find_quotes(text)
+        regions = [(r.open_mark, r.close_mark if r.close_mark is not None else r.end)
+                   for r in runs]
+        region_starts = [r[0] for r in regions]
+
+        def inside_run(pos: int) -> bool:
+            i = bisect_right(region_starts, pos) - 1
+            return i >= 0 and regions[i][0] < pos < regions[i][1]
+
+        paras = paragraph_starts(text)
+
+        def paragraph_of(pos: int) -> int:
+            return bisect_right(paras, pos) - 1
+
+        atts, speech = self._cue_attributions(doc, inside_run)
+        atts = Attacher(doc, runs, atts, speech, min_words=self.min_words,
+                        is_inside_run=inside_run, paragraph_of=paragraph_of).run()
+        atts = [a for a in atts if a.spans and a.kind in self.kinds]
+        atts = _dedupe(atts)
+        index = EntityIndex(record.get("entities"))
+        return [self._record(doc, index, n, att) for n, att in enumerate(atts, 1)]
+
+    def _cue_attributions(self, doc: Doc, inside_run: Any) -> tuple[list[Attribution], list[int]]:
+        lemmas = doc.to_array("LEMMA")
+        found = np.nonzero(np.isin(lemmas, self.hashes))[0].tolist()
+        atts: list[Attribution] = []
+        speech: list[int] = []
+        for i in found:
+            tok = doc[i]
+            if not self.nested and inside_run(tok.idx):
+                continue
+            if tok.lemma_ == _ACCORD:
+                att = according_to(doc, tok)
+                if att is not None:
+                    atts.append(att)
+                    speech.append(i)
+                continue
+            if tok.pos_ != "VERB":
+                continue
+            cue = self.cues[tok.lemma_]
+            if cue.cls == "speech":
+                speech.append(i)
+            att = attribution_from_cue(doc, tok, cue)
+            if att is None:
+                continue
+            subject = subject_of(tok)
+            if subject is not None:
+                lo, hi = speaker_range(subject)
+                att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
+                att.speaker_token = subject.i
+            atts.append(att)
+        return atts, speech
+
+    def _record(self, doc: Doc, index: EntityIndex, n: int, att: Attribution) -> dict[str, Any]:
+        text = doc.text
+        speaker = None
+        if att.speaker is not None:
+            s, e = att.speaker
+            head = doc[att.speaker_token] if att.speaker_token is not None else None
+            antecedent = None
+            if head is not None and head.dep_ in ("nsubj", "nsubjpass") \
+                    and head.head.dep_ == "relcl":
+                noun = head.head.head
+                antecedent = (noun.idx, noun.idx + len(noun))
+            entity = resolve(index, text, s, e,
+                             head=(head.lower_ if head is not None else text[s:e].lower()),
+                             antecedent=antecedent, roles=self.roles)
+            speaker = {"text": text[s:e], "start": s, "end": e, "entity": entity}
+        cue = None
+        if att.cue is not None:
+            s, e, lemma = att.cue
+            cue = {"text": text[s:e], "start": s, "end": e, "lemma": lemma}
+        spans = [[s, e] for s, e in att.spans]
+        return {"id": f"q{n}", "kind": att.kind, "start": spans[0][0], "end": spans[-1][1],
+                "text": FRAGMENT_JOIN.join(text[s:e] for s, e in att.spans), "spans": spans,
+                "speaker": speaker, "cue": cue}
+
+
+def _dedupe(atts: list[Attribution]) -> list[Attribution]:
+    """Drop repeated contents and indirect readings buried in a direct quote; sort by start."""
+    atts = sorted(atts, key=lambda a: (a.start, -a.end, a.kind != "direct"))
+    out: list[Attribution] = []
+    seen: set[tuple[tuple[int, int], ...]] = set()
+    directs = [a for a in atts if a.kind == "direct"]
+    for att in atts:
+        key = tuple(att.spans)
+        if key in seen:
+            continue
+        if att.kind == "indirect" and any(
+                d.start <= att.start and att.end <= d.end for d in directs):
+            continue
+        seen.add(key)
+        att.spans.sort()
+        out.append(att)
+    return out
