@@ -1,0 +1,82 @@
+"""Runs end to end in real processes: interruption, order, and chunking."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from textmill.document import Document
+from textmill.runner import Summary, chunked
+
+from .conftest import make_distribution
+
+SLOW_PLUGIN = '''
+import time
+from textmill import Step, hookimpl
+
+
+class Slow(Step):
+    name = "slow"
+    provides = "slow"
+
+    def process_doc(self, doc, record):
+        time.sleep(0.05)
+        return len(doc.text)
+
+
+@hookimpl
+def register_steps(register):
+    register(Slow)
+'''
+
+
+@pytest.fixture
+def slow_run(tmp_path, blank_model, monkeypatch):
+    import os
+
+    site = make_distribution(tmp_path / "site", "tm_slow", SLOW_PLUGIN)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
+    pipe = tmp_path / "slow.yaml"
+    pipe.write_text(f"textmill: 1\nname: slow\nmodel: {blank_model}\nbatch_size: 2\n"
+                    "steps:\n  - use: slow\n")
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"d{i}", "text": f"text {i}"}) + "\n"
+                              for i in range(400)))
+    return pipe, corpus, env
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_runner_interrupt_leaves_valid_output(slow_run, tmp_path, sig):
+    pipe, corpus, env = slow_run
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "textmill", "run", str(pipe), str(corpus),
+                             "-o", str(out)], env=env, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2, stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert 0 < len(records) < 400
+    assert [r["id"] for r in records] == [f"d{i}" for i in range(len(records))]
+    assert f"processed={len(records)} " in stderr and "interrupted" in stderr
+
+
+@pytest.mark.parametrize("n, size, lengths", [(5, 2, [2, 2, 1]), (0, 3, []), (3, 3, [3])])
+def test_runner_chunked(n, size, lengths):
+    docs = (Document(str(i), "x") for i in range(n))
+    assert [len(c) for c in chunked(docs, size)] == lengths
+
+
+@pytest.mark.parametrize("summary, code", [
+    (Summary(processed=3), 0), (Summary(processed=3, failed=1), 1),
+    (Summary(processed=3, failed=1, interrupted=True), 2),
+])
+def test_runner_summary_exit_codes(summary, code):
+    assert summary.exit_code == code
+    assert f"processed={summary.processed} skipped=0 failed={summary.failed}" in summary.line()
