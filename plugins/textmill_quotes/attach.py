@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .clauses import Attribution, cue_span, speaker_range, subject_of
@@ -16,9 +16,26 @@ if TYPE_CHECKING:
 #: "…" ― Jane Doe: a dash line names the speaker of the quote before it.
 _DASH_SPEAKER = re.compile(r"[ \t]*[―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s")
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+_ABBREVIATIONS = frozenset("""Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Sgt Capt Maj Adm Cmdr Jr Sr St
+Prof Rev Inc Co Corp No Mt Ft Calif Fla Ky Va Wis Ill Mass Md Pa Tenn Tex Wash Del Ariz""".split())
 _AFTER_LIMIT = 90
+_GAP_LIMIT = 300
+#: Quotations at least this long count as speech whatever their first letter.
+_LONG_QUOTE = 8
+_SMALL_WORDS = frozenset("a an and as at but by for in of on or the to with from".split())
 _BEFORE_LIMIT = 120
 _SPEAKER_POS = ("PROPN", "PRON", "NOUN")
+
+
+def _sentence_ends(text: str, lo: int, hi: int) -> Iterator[int]:
+    """Positions of sentence-ending punctuation in text[lo:hi], skipping "Mr." and "D.C."."""
+    for match in _SENTENCE_END.finditer(text, lo, hi):
+        word = _WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
+        if match.group()[0] == "." and word and (word.group() in _ABBREVIATIONS
+                                                 or len(word.group()) == 1):
+            continue
+        yield match.start()
 
 
 def _overlap(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
@@ -64,40 +81,78 @@ class Attacher:
                     direct = att
             elif ov >= 0.5 * (hi - lo) and mixed is None:
                 mixed = att
-        if direct is not None:
+        speechlike = self._speechlike(lo, hi)
+        if direct is not None and (speechlike or direct.kind == "direct"):
             self._make_direct(direct, index, run)
             return
+        if direct is not None and direct.kind == "indirect":
+            mixed = direct
         if mixed is not None:
             mixed.kind = "mixed"
             mixed.runs.append(index)
             if hi > mixed.end:
                 mixed.spans[-1] = (mixed.spans[-1][0], hi)
             return
-        cue = self._cue_near(run)
+        cue = self._cue_near(run) if speechlike else None
         if cue is not None:
             att = self.by_cue.get(cue)
             if att is None or att.kind == "mixed":
                 att = self._new_direct(cue)
             self._make_direct(att, index, run)
             return
-        dash = _DASH_SPEAKER.match(self.text, run.close_mark + 1) if run.close_mark else None
+        dash = _DASH_SPEAKER.match(self.text, run.after) if run.closed else None
         if dash is not None:
             att = Attribution("direct", [], (dash.start(), dash.start(1), "―"))
             att.speaker = (dash.start(1), dash.end(1))
             self.atts.append(att)
             self._make_direct(att, index, run)
             return
-        prev = self.last_direct
-        if (prev is not None and prev.speaker is not None and prev.runs
-                and self.runs[prev.runs[-1]].last_paragraph == run.paragraph):
-            self._make_direct(prev, index, run)
+        prev = self._previous(run)
+        if prev is not None:
+            if prev.kind == "direct":
+                self._make_direct(prev, index, run)
+            else:  # "..., Schiff said. “The other factor ...”": one attribution, now mixed
+                prev.kind = "mixed"
+                prev.spans.extend(run.spans)
+                prev.runs.append(index)
             return
         words = len(self.text[lo:hi].split())
-        first = next((c for c in self.text[lo:hi] if c.isalpha()), "")
-        if words >= self.min_words and first.isupper():
+        if speechlike and words >= self.min_words:
             att = Attribution("direct", [], None)
             self.atts.append(att)
             self._make_direct(att, index, run)
+
+    def _speechlike(self, lo: int, hi: int) -> bool:
+        """Looks like quoted speech, not a scare quote or a title ("aggression", "Morning Joe")."""
+        content = self.text[lo:hi]
+        words = content.split()
+        if len(words) >= _LONG_QUOTE:
+            return True
+        first = next((c for c in content if c.isalpha()), "")
+        if not first.isupper():
+            return False
+        if len(words) < 2 and not content.rstrip("”\"'’").endswith(("!", "?")):
+            return False
+        content_words = [w for w in words if w.lower() not in _SMALL_WORDS]
+        titled = all(w[0].isupper() or not w[0].isalpha() for w in content_words)
+        return not (titled and len(words) <= 5)
+
+    def _previous(self, run: QuoteRun) -> Attribution | None:
+        """The attribution ending in the sentence just before ``run``, in its paragraph."""
+        best, reach = None, -1
+        for att in self.atts:
+            if att.speaker is None or not att.spans:
+                continue
+            end = max(att.end, att.speaker[1], att.cue[1] if att.cue else 0)
+            if reach < end <= run.open_mark:
+                best, reach = att, end
+        if best is None:
+            return None
+        gap = self.text[reach:run.open_mark]
+        if ("\n" in gap or len(gap) > _GAP_LIMIT or any(m in gap for m in '"“”')
+                or len(list(_sentence_ends(gap, 0, len(gap)))) > 1):
+            return None
+        return best
 
     def _distance(self, att: Attribution, run: QuoteRun) -> int:
         if att.cue is None:
@@ -136,10 +191,10 @@ class Attacher:
         """A speech cue just after the closing mark or just before the opening one."""
         text = self.text
         if run.close_mark is not None:
-            lo = run.close_mark + 1
+            lo = run.after
             hi = min(len(text), lo + _AFTER_LIMIT)
-            end = _SENTENCE_END.search(text, lo, hi)
-            hi = end.start() + 1 if end else hi
+            end = next(_sentence_ends(text, lo, hi), None)
+            hi = end + 1 if end is not None else hi
             for stop in ('"', "“", "”", "\n"):
                 k = text.find(stop, lo, hi)
                 if k >= 0:
@@ -151,8 +206,8 @@ class Attacher:
         lo = max(0, hi - _BEFORE_LIMIT)
         para_start = text.rfind("\n", lo, hi)
         lo = max(lo, para_start + 1)
-        for match in _SENTENCE_END.finditer(text, lo, hi):
-            lo = match.end()
+        for end in _sentence_ends(text, lo, hi):
+            lo = end + 1
         for stop in ('"', "”", "“"):
             k = text.rfind(stop, lo, hi)
             if k >= 0:

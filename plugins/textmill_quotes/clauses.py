@@ -16,6 +16,10 @@ _SUBJECTS = ("nsubj", "nsubjpass")
 _SHARES_SUBJECT = ("xcomp", "conj", "advcl")
 _SPEAKER_CUT = ("relcl", "acl", "punct", "cc", "conj", "prep")
 _MAX_SPEAKER_TOKENS = 12
+#: Dependents of a content clause that start an attribution of their own.
+_OWN_ATTRIBUTION = ("conj", "advcl", "parataxis")
+#: Trailing modifiers set off by a comma, which reported content usually stops before.
+_NON_RESTRICTIVE = ("relcl", "appos", "acl", "advcl")
 
 
 @dataclass(slots=True)
@@ -104,7 +108,7 @@ def speaker_range(subject: Token) -> tuple[int, int]:
     return lo, hi
 
 
-def content_tokens(tok: Token, cue: Cue) -> list[int]:
+def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
     """Token indices of the content clause governed by a cue verb (may be discontinuous)."""
     for child in tok.children:
         if child.dep_ in cue.complements:
@@ -113,16 +117,35 @@ def content_tokens(tok: Token, cue: Cue) -> list[int]:
                 for obj in tok.children:
                     if obj.dep_ == "dobj" and obj.i < child.i:
                         indices |= {t.i for t in obj.subtree}
-            return sorted(indices)
+            return _pruned(child, indices, cues)
     if tok.dep_ == "parataxis":  # "The plan, he said, will fail": the host clause is the content
         inner = {t.i for t in tok.subtree}
         return sorted(t.i for t in tok.head.subtree if t.i not in inner)
     return []
 
 
-def attribution_from_cue(doc: Doc, tok: Token, cue: Cue) -> Attribution | None:
+def _pruned(root: Token, indices: set[int], cues: dict[str, Cue]) -> list[int]:
+    """Drop what is not reported: a second cue's clause ("and warned ..."), and a trailing
+    non-restrictive modifier (", which forced her to ...", ", the presumed favorite")."""
+    doc = root.doc
+    for t in root.subtree:
+        if t is root or t.i not in indices:
+            continue
+        if t.dep_ in _OWN_ATTRIBUTION and t.pos_ == "VERB" and t.lemma_ in cues:
+            indices -= {d.i for d in t.subtree}
+    last = max(indices)
+    for t in root.subtree:
+        if (t.i in indices and t.dep_ in _NON_RESTRICTIVE and t.left_edge.i > root.i
+                and doc[t.left_edge.i - 1].text == "," and t.right_edge.i >= last - 1):
+            indices -= set(range(t.left_edge.i - 1, last + 1))
+            break
+    return sorted(indices)
+
+
+def attribution_from_cue(doc: Doc, tok: Token, cue: Cue,
+                         cues: dict[str, Cue]) -> Attribution | None:
     """An indirect attribution for a cue verb with a clause, or None."""
-    indices = content_tokens(tok, cue)
+    indices = content_tokens(tok, cue, cues)
     if len(indices) < 3:
         return None
     spans = token_ranges(doc, indices)

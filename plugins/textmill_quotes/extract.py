@@ -80,7 +80,7 @@ class QuoteExtractor:
             cue = self.cues[tok.lemma_]
             if cue.cls == "speech":
                 speech.append(i)
-            att = attribution_from_cue(doc, tok, cue)
+            att = attribution_from_cue(doc, tok, cue, self.cues)
             if att is None:
                 continue
             subject = subject_of(tok)

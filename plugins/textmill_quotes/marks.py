@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from textmill.segment import ends_line
 
-#: Double quotation marks; single quotes are left alone (apostrophes make them ambiguous).
-_MARK = re.compile(r'["“”„«»]')
-_OPEN_GLYPHS = "“„«"
+#: Double quotation marks, and the doubled apostrophes/backticks some archives use for them;
+#: single quotes are left alone (apostrophes make them ambiguous).
+_MARK = re.compile(r'["“”„«»]|\'\'|``')
+_OPEN_GLYPHS = ("“", "„", "«", "``")
 _CLOSE_GLYPHS = "”»"
 _LEFT_OPENERS = "([{—–-/\u00a0"
 _RIGHT_CLOSERS = ".,;:!?)]}—–-…"
@@ -27,6 +28,7 @@ class QuoteRun:
     paragraph: int
     last_paragraph: int
     closed: bool = True
+    after: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -48,10 +50,10 @@ def paragraph_starts(text: str) -> list[int]:
     return starts
 
 
-def _role(text: str, pos: int) -> str:
+def _role(text: str, pos: int, end: int) -> str:
     """'open', 'close' or '' (decide by glyph/state) from the characters around a mark."""
     prev = text[pos - 1] if pos > 0 else "\n"
-    nxt = text[pos + 1] if pos + 1 < len(text) else "\n"
+    nxt = text[end] if end < len(text) else "\n"
     left_space = prev.isspace() or prev in _LEFT_OPENERS
     right_space = nxt.isspace() or nxt in _RIGHT_CLOSERS
     can_open = left_space and not nxt.isspace()
@@ -83,13 +85,15 @@ def find_quotes(text: str) -> list[QuoteRun]:
 
     pieces: list[QuoteRun] = []
     open_at: int | None = None
+    widths: dict[int, int] = {}
     for match in _MARK.finditer(text):
         pos = match.start()
         para = para_of(pos)
         if open_at is not None and para_of(open_at) != para:
-            pieces.append(_piece(text, open_at, None, para_of(open_at), para_end(para_of(open_at))))
+            pieces.append(_piece(text, open_at, None, para_of(open_at), para_end(para_of(open_at)),
+                                 widths[open_at]))
             open_at = None
-        role = _role(text, pos)
+        role = _role(text, pos, match.end())
         if not role:
             glyph = match.group()
             if glyph in _OPEN_GLYPHS:
@@ -100,17 +104,22 @@ def find_quotes(text: str) -> list[QuoteRun]:
                 role = "open" if open_at is None else "close"
         if role == "open":
             open_at = pos  # a second opener in one paragraph: the first one was never closed
+            widths[pos] = match.end() - pos
         elif open_at is not None:
-            pieces.append(_piece(text, open_at, pos, para, pos))
+            pieces.append(_piece(text, open_at, pos, para, pos, widths[open_at]))
             open_at = None
     if open_at is not None:
-        pieces.append(_piece(text, open_at, None, para_of(open_at), para_end(para_of(open_at))))
+        pieces.append(_piece(text, open_at, None, para_of(open_at), para_end(para_of(open_at)),
+                             widths[open_at]))
     return _chain(text, [p for p in pieces if p.spans[0][0] < p.spans[0][1]], paras)
 
 
-def _piece(text: str, open_at: int, close_at: int | None, para: int, end: int) -> QuoteRun:
-    start, stop = _trim(text, open_at + 1, end)
-    return QuoteRun([(start, stop)], open_at, close_at, para, para, closed=close_at is not None)
+def _piece(text: str, open_at: int, close_at: int | None, para: int, end: int,
+           width: int) -> QuoteRun:
+    start, stop = _trim(text, open_at + width, end)
+    after = end if close_at is None else close_at + (2 if text.startswith("''", close_at) else 1)
+    return QuoteRun([(start, stop)], open_at, close_at, para, para, closed=close_at is not None,
+                    after=after)
 
 
 def _chain(text: str, pieces: list[QuoteRun], paras: list[int]) -> list[QuoteRun]:
@@ -123,6 +132,7 @@ def _chain(text: str, pieces: list[QuoteRun], paras: list[int]) -> list[QuoteRun
             prev.spans.extend(piece.spans)
             prev.close_mark = piece.close_mark
             prev.closed = piece.closed
+            prev.after = piece.after
             prev.last_paragraph = piece.paragraph
             prev.extra["multi_paragraph"] = True
             continue
