@@ -7,14 +7,16 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .clauses import Attribution, cue_span, speaker_range, subject_of
+from .clauses import Attribution, adjacent_speaker, cue_span, speaker_range, subject_of
 from .marks import QuoteRun
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 #: "…" ― Jane Doe: a dash line names the speaker of the quote before it.
-_DASH_SPEAKER = re.compile(r"[ \t]*[―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})")
+_DASH_SPEAKER = re.compile(r"[^\S\n]*[―—–][^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})")
+#: "PENCE: Well, look, ..." — a transcript's speaker label opening the quotation.
+_LABEL = re.compile(r"([A-Z][A-Z.'’ -]{1,30}[A-Z]):\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s")
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _ABBREVIATIONS = frozenset("""Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Sgt Capt Maj Adm Cmdr Jr Sr St
@@ -25,7 +27,6 @@ _GAP_LIMIT = 300
 _LONG_QUOTE = 8
 _SMALL_WORDS = frozenset("a an and as at but by for in of on or the to with from".split())
 _BEFORE_LIMIT = 120
-_SPEAKER_POS = ("PROPN", "PRON", "NOUN")
 
 
 def _sentence_ends(text: str, lo: int, hi: int) -> Iterator[int]:
@@ -69,6 +70,14 @@ class Attacher:
 
     def _attach(self, index: int, run: QuoteRun) -> None:
         lo, hi = run.start, run.end
+        label = _LABEL.match(self.text, lo, hi)
+        if label is not None:
+            att = Attribution("direct", [], (label.end(1), label.end(1) + 1, ":"))
+            att.speaker = (label.start(1), label.end(1))
+            self.atts.append(att)
+            self._make_direct(att, index, run)
+            att.spans[0] = (label.end(), att.spans[0][1])
+            return
         direct, mixed = None, None
         for att in self.atts:
             if att.kind == "direct" and att.runs and att.runs[-1] != index:
@@ -170,7 +179,9 @@ class Attacher:
     def _new_direct(self, cue: int) -> Attribution:
         tok = self.doc[cue]
         att = Attribution("direct", [], cue_span(tok), cue_token=cue)
-        subject = subject_of(tok) or self._adjacent_speaker(tok)
+        subject = subject_of(tok)
+        if subject is None or self.is_inside_run(subject.idx):
+            subject = adjacent_speaker(tok, self.is_inside_run)
         if subject is not None:
             lo, hi = speaker_range(subject)
             att.speaker = (self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
@@ -178,14 +189,6 @@ class Attacher:
         self.by_cue[cue] = att
         self.atts.append(att)
         return att
-
-    def _adjacent_speaker(self, tok: Token) -> Token | None:
-        doc = self.doc
-        for j in (tok.i + 1, tok.i + 2, tok.i - 1):
-            if 0 <= j < len(doc) and doc[j].pos_ in _SPEAKER_POS and not self.is_inside_run(
-                    doc[j].idx):
-                return doc[j]
-        return None
 
     def _cue_near(self, run: QuoteRun) -> int | None:
         """A speech cue just after the closing mark or just before the opening one."""
@@ -206,6 +209,9 @@ class Attacher:
         lo = max(0, hi - _BEFORE_LIMIT)
         para_start = text.rfind("\n", lo, hi)
         lo = max(lo, para_start + 1)
+        before = text[:hi].rstrip()
+        if not text[lo:hi].strip() and before.endswith(":"):  # "He said:" closing the paragraph
+            lo = text.rfind("\n", 0, len(before)) + 1
         for end in _sentence_ends(text, lo, hi):
             lo = end + 1
         for stop in ('"', "”", "“"):

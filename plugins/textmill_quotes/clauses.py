@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ _SUBJECTS = ("nsubj", "nsubjpass")
 _SHARES_SUBJECT = ("xcomp", "conj", "advcl")
 _SPEAKER_CUT = ("relcl", "acl", "punct", "cc", "conj", "prep")
 _MAX_SPEAKER_TOKENS = 12
+_SPEAKER_POS = ("PROPN", "PRON", "NOUN")
 #: Dependents of a content clause that start an attribution of their own.
 _OWN_ATTRIBUTION = ("conj", "advcl", "parataxis")
 #: Trailing modifiers set off by a comma, which reported content usually stops before.
@@ -81,10 +83,21 @@ def subject_of(tok: Token) -> Token | None:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
+        if current.dep_ == "acl" and current.head.pos_ in _SPEAKER_POS:
+            return current.head  # "footage of Hillary Clinton asking, ..."
         if current.dep_ in _SHARES_SUBJECT and current.head is not current:
             current = current.head
         else:
             break
+    return None
+
+
+def adjacent_speaker(tok: Token, inside_run: Callable[[int], bool]) -> Token | None:
+    """A name or pronoun right next to a cue, outside quotations ("…," said Obama)."""
+    doc = tok.doc
+    for j in (tok.i + 1, tok.i + 2, tok.i - 1):
+        if 0 <= j < len(doc) and doc[j].pos_ in _SPEAKER_POS and not inside_run(doc[j].idx):
+            return doc[j]
     return None
 
 

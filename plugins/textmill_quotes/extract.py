@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .attach import Attacher
-from .clauses import Attribution, according_to, attribution_from_cue, speaker_range, subject_of
+from .clauses import (
+    Attribution,
+    according_to,
+    adjacent_speaker,
+    attribution_from_cue,
+    speaker_range,
+    subject_of,
+)
 from .lexicon import Cue
 from .marks import find_quotes, paragraph_starts
 from .speakers import EntityIndex, resolve
@@ -84,6 +91,8 @@ class QuoteExtractor:
             if att is None:
                 continue
             subject = subject_of(tok)
+            if subject is not None and inside_run(subject.idx):
+                subject = adjacent_speaker(tok, inside_run)
             if subject is not None:
                 lo, hi = speaker_range(subject)
                 att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
