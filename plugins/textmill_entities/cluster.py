@@ -6,14 +6,21 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 
-from .extract import Mention
-from .names import PARTIAL_LABELS, Tables, acronym_key, initialisms, is_acronym, norm_key
+from .extract import Candidates, Mention
+from .rescan import rescan
+from .names import (
+    PARTIAL_LABELS,
+    PLACE_LABELS,
+    Tables,
+    acronym_key,
+    initialisms,
+    is_acronym,
+    norm_key,
+)
 
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.){2,}|[A-Z][A-Za-z&]{1,7})\s*\)")
 #: Salience weights: share of the most frequent cluster's count, and earliness.
 W_FREQUENCY, W_EARLY = 0.7, 0.3
-#: Labels a demonym may point to.
-PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 
 class _Union:
@@ -53,6 +60,12 @@ class _Linker:
         self._persons = self._full_person_keys()
         self._link_partials()
 
+    def _linkable(self, m: Mention) -> bool:
+        """Whether ``m`` may be a partial person name: a place only as an unknown surname."""
+        if m.label in PARTIAL_LABELS:
+            return True
+        return m.label in PLACE_LABELS and " " not in m.key and m.key not in self.t.places
+
     def _link_aliases(self) -> None:
         expansions: dict[str, set[str]] = defaultdict(set)
         for key in self.by_key:
@@ -84,7 +97,7 @@ class _Linker:
         return [k for k, ms in self.by_key.items()
                 if " " in k and any(m.label == "PERSON" for m in ms)]
 
-    def partial_candidates(self, key: str) -> list[str]:
+    def partial_candidates(self, key: str, *, surname_only: bool = False) -> list[str]:
         """Full person names that ``key`` is a surname, given name or shorter form of."""
         words = key.split(" ")
         out = []
@@ -92,7 +105,8 @@ class _Linker:
             fw = full.split(" ")
             if full == key or len(fw) <= len(words):
                 continue
-            if words[-1] == fw[-1] or (len(words) == 1 and words[0] == fw[0]):
+            if words[-1] == fw[-1] or (len(words) == 1 and words[0] == fw[0]
+                                       and not surname_only):
                 it = iter(fw)
                 if all(w in it for w in words):  # an ordered subsequence
                     out.append(full)
@@ -102,11 +116,12 @@ class _Linker:
         # Longest first, so "Hillary Clinton" joins "Hillary Rodham Clinton" before a bare
         # "Clinton" asks which of them it means.
         for key in sorted(self.by_key, key=lambda k: (-k.count(" "), k)):
-            mentions = [m for m in self.by_key[key] if m.label in PARTIAL_LABELS]
+            mentions = [m for m in self.by_key[key] if self._linkable(m)]
             if not mentions:
                 continue
-            roots = sorted({self.uf.find(f) for f in self.partial_candidates(key)}
-                           - {self.uf.find(key)}, key=lambda r: self.uf.first[r])
+            places = all(m.label in PLACE_LABELS for m in mentions)
+            roots = sorted({self.uf.find(f) for f in self.partial_candidates(
+                key, surname_only=places)} - {self.uf.find(key)}, key=lambda r: self.uf.first[r])
             if len(roots) == 1 and len(mentions) == len(self.by_key[key]):
                 self.uf.union(roots[0], key)
             elif roots:
@@ -138,56 +153,63 @@ class _Linker:
             return self.uf.find(canonical)
         if is_acronym(key) and acronym_key(key) in self._acronyms:
             return self.uf.find(self._acronyms[acronym_key(key)])
-        if m.label in PARTIAL_LABELS:
-            roots = sorted({self.uf.find(f) for f in self.partial_candidates(key)},
-                           key=lambda r: self.uf.first[r])
+        if self._linkable(m):
+            roots = sorted({self.uf.find(f) for f in self.partial_candidates(
+                key, surname_only=m.label in PLACE_LABELS)}, key=lambda r: self.uf.first[r])
             if roots:
                 return self.nearest(roots, m.start)
         return None
 
 
-def _salvage(headlines: list[Mention], known: dict[str, str], text: str,
-             linker: _Linker) -> Iterable[tuple[Mention, str]]:
-    """Known body names inside unconfirmed headline spans ("North Korea’s Footprint")."""
-    if not headlines or not known:
-        return
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
-        re.escape(s) for s in sorted(known, key=len, reverse=True)) + r")(?![\w-])")
-    for h in headlines:
-        for match in pattern.finditer(text, h.start, h.end):
-            s, e = match.span()
-            yield Mention(s, e, text[s:e], norm_key(text[s:e]), h.label, h.weak, True), \
-                known[match.group()]
-
-
-def build_clusters(mentions: list[Mention], text: str, *, labels: Collection[str],
-                   min_count: int, t: Tables) -> list[dict]:
+def build_clusters(found: Candidates, *, labels: Collection[str], min_count: int, t: Tables,
+                   stop_words: Collection[str] = ()) -> list[dict]:
     """The ``entities`` rows of one document from its candidate mentions.
 
     Args:
-        mentions: candidates from ``doc_mentions``, in text order.
-        text: the document text (offsets index it).
+        found: candidates from ``doc_mentions``.
         labels: the configured labels; a cluster's label is voted among these.
         min_count: clusters with fewer mentions are dropped.
         t: the plugin's tables.
+        stop_words: lowercase stop words, for the rescan of untagged repeats.
     """
+    text, mentions = found.text, found.mentions
     body = [m for m in mentions if not m.headline]
     linker = _Linker(body, text, t)
     members: dict[str, list[Mention]] = defaultdict(list)
     for m in body:
         members[linker.cluster_of(m)].append(m)
-    unconfirmed = []
+    blocked = list(found.numeric)
     for m in mentions:
-        if m.headline:
-            root = linker.resolve(m)
-            if root is None:
-                unconfirmed.append(m)
-            else:
-                members[root].append(m)
-    known = {m.text: linker.cluster_of(m) for m in body if not m.weak}
-    for m, root in _salvage(unconfirmed, known, text, linker):
-        members[root].append(m)
+        root = linker.resolve(m) if m.headline else None
+        if root is not None:
+            members[root].append(m)
+        if not m.headline or root is not None:
+            blocked.append((m.ent_start, m.ent_end))
+    strong = {root for root, ms in members.items()
+              if any(not m.weak and m.label in labels for m in ms)}
+    forms = _forms(members, strong)
+    for m, key in rescan(text, forms, sorted(blocked), found.lines, t=t, stop_words=stop_words,
+                         choose=lambda keys, at: linker.nearest([linker.uf.find(k) for k in keys],
+                                                                at)):
+        members[linker.uf.find(key)].append(m)
     return _rows(members, text, labels=labels, min_count=min_count, t=t)
+
+
+def _forms(members: dict[str, list[Mention]], strong: set[str]) -> dict[str, list[str]]:
+    """Surface forms worth searching for: tagged forms, and surnames of full person names."""
+    forms: dict[str, list[str]] = defaultdict(list)
+    for root in sorted(strong):
+        ms = members[root]
+        for m in ms:
+            if not m.weak and not m.headline and len(m.text) > 1 and root not in forms[m.text]:
+                forms[m.text].append(root)
+        if any(m.label == "PERSON" for m in ms):
+            for m in ms:
+                if " " in m.key and not m.headline:
+                    surname = m.text.rsplit(None, 1)[-1]
+                    if len(surname) > 2 and surname[0].isupper() and root not in forms[surname]:
+                        forms[surname].append(root)
+    return forms
 
 
 def _rows(members: dict[str, list[Mention]], text: str, *, labels: Collection[str],

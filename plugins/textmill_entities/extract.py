@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _TERMINAL = tuple('.!?"”’)…')
+#: Labels the small model gives to place names it does not know well.
+_MISTAKEN_PLACE = frozenset({"PERSON", "ORG", "PRODUCT"})
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "“", "”"})
 
 
@@ -42,9 +44,23 @@ class Mention:
     label: str
     weak: bool = False
     headline: bool = False
+    #: The model's span before trimming; its text is not searched again for names.
+    ent_start: int = -1
+    ent_end: int = -1
 
 
-class _Lines:
+@dataclass(slots=True)
+class Candidates:
+    """What ``doc_mentions`` found in one document."""
+
+    text: str
+    mentions: list[Mention]
+    #: Spans of numeric entities (dates, amounts), which never hold a name.
+    numeric: list[tuple[int, int]]
+    lines: Lines
+
+
+class Lines:
     """Line lookup for character offsets, with a cached headline verdict per line."""
 
     def __init__(self, text: str) -> None:
@@ -99,7 +115,7 @@ def _extend_left(doc: Doc, ent: Span, t: Tables) -> int:
 
 
 def doc_mentions(doc: Doc, *, labels: Collection[str], stop_words: Collection[str],
-                 t: Tables) -> list[Mention]:
+                 t: Tables) -> Candidates:
     """Candidate mentions of ``doc``, in text order.
 
     Args:
@@ -109,11 +125,13 @@ def doc_mentions(doc: Doc, *, labels: Collection[str], stop_words: Collection[st
         t: the plugin's tables.
     """
     text = doc.text
-    lines = _Lines(text)
+    lines = Lines(text)
     out: list[Mention] = []
+    numeric: list[tuple[int, int]] = []
     for ent in doc.ents:
         label = ent.label_
         if label in NUMERIC_LABELS:
+            numeric.append((ent.start_char, ent.end_char))
             continue
         person = label == "PERSON"
         start = _extend_left(doc, ent, t) if person else ent.start_char
@@ -128,9 +146,26 @@ def doc_mentions(doc: Doc, *, labels: Collection[str], stop_words: Collection[st
         key = norm_key(surface)
         if is_title_phrase(key, t):
             continue  # "Defense" of "Defense Minister", a lone "President"
-        if key in t.demonyms:
-            label = "NORP"
-        weak = label not in labels or (
-            " " not in key and not is_acronym(key) and key.lower() in stop_words)
-        out.append(Mention(start, end, surface, key, label, weak, lines.headline(start)))
-    return out
+        out.append(Mention(start, end, surface, key, label, False, lines.headline(start),
+                           ent.start_char, ent.end_char))
+    _relabel(out, t)
+    for m in out:
+        m.weak = m.label not in labels or (
+            " " not in m.key and not is_acronym(m.key) and m.key.lower() in stop_words)
+    return Candidates(text, out, numeric, lines)
+
+
+def _relabel(mentions: list[Mention], t: Tables) -> None:
+    """Fix labels the model often gets wrong, from the tables.
+
+    A listed demonym is NORP ("Ukrainian" tagged GPE); a known place tagged PERSON, ORG or
+    PRODUCT ("Kyiv", "Kursk") is a GPE — unless it is part of a full person name in the
+    document ("Paris" beside "Paris Hilton").
+    """
+    name_words = {w for m in mentions if m.label == "PERSON" and " " in m.key
+                  for w in m.key.split(" ")}
+    for m in mentions:
+        if m.key in t.demonyms:
+            m.label = "NORP"
+        elif m.label in _MISTAKEN_PLACE and m.key in t.places and m.key not in name_words:
+            m.label = "GPE"

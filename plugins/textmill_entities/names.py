@@ -15,8 +15,10 @@ KNOWN_LABELS = frozenset({
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL",
                             "CARDINAL"})
 #: Labels whose bare one-word mentions may be a surname or given name of a PERSON cluster
-#: (the model often tags a lone surname ORG or PRODUCT); places never are ("Georgia").
+#: (the model often tags a lone surname ORG or PRODUCT).
 PARTIAL_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "FAC"})
+#: Labels of places; one of these is a surname only when it is no known place (places.txt).
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 #: Small words skipped when an initialism is computed ("Bank of England" -> "BE"/"BOE").
 SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "de", "&"})
 
@@ -39,6 +41,7 @@ class Tables:
     modifiers: frozenset[str]
     aliases: dict[str, str]
     demonyms: dict[str, str]
+    places: frozenset[str]
     title_prefix: re.Pattern[str]
     honorific_prefix: re.Pattern[str]
 
@@ -68,14 +71,15 @@ def tables() -> Tables:
     titles = frozenset(_lines("titles.txt"))
     modifiers = frozenset(_lines("title_modifiers.txt"))
     demonyms = _pairs("demonyms.tsv")
+    aliases = _pairs("aliases.tsv")
+    places = frozenset(norm_key(p) for p in _lines("places.txt")) | frozenset(demonyms.values())
     lead = _alternation(set(modifiers) | set(demonyms)) + r"|[A-Z]{2,6}"
     # "Ukrainian Defense Minister ", "NATO Secretary-General ", "Mr. ": modifiers, a demonym or
     # an acronym, then one title head, then more name.
     title_prefix = re.compile(rf"^(?:(?:{lead})\s+)*(?:{_alternation(set(titles))})\s+(?=\S)")
     abbreviations = {t for t in titles if t.endswith(".")}
     honorific_prefix = re.compile(rf"^(?:{_alternation(abbreviations)})\s+(?=\S)")
-    return Tables(titles, modifiers, _pairs("aliases.tsv"), demonyms, title_prefix,
-                  honorific_prefix)
+    return Tables(titles, modifiers, aliases, demonyms, places, title_prefix, honorific_prefix)
 
 
 def norm_key(text: str) -> str:

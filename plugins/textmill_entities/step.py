@@ -79,8 +79,7 @@ class EntitiesStep(Step):
         labels = frozenset(config.labels)
         out = []
         for doc in docs:
-            mentions = doc_mentions(doc, labels=labels, stop_words=self.stop_words,
-                                    t=self.tables)
-            out.append(build_clusters(mentions, doc.text, labels=labels,
-                                      min_count=config.min_count, t=self.tables))
+            found = doc_mentions(doc, labels=labels, stop_words=self.stop_words, t=self.tables)
+            out.append(build_clusters(found, labels=labels, min_count=config.min_count,
+                                      t=self.tables, stop_words=self.stop_words))
         return out
