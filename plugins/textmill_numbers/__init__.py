@@ -1,4 +1,4 @@
-"""Built-in `numbers` step (work in progress: registers nothing yet)."""
+"""Built-in `numbers` step: every number in news text, normalised."""
 
 from __future__ import annotations
 
@@ -7,4 +7,7 @@ from textmill import hookimpl
 
 @hookimpl
 def register_steps(register):  # noqa: ANN001, ANN201
-    "Register nothing until the step is implemented"
+    "Register the numbers step"
+    from .step import NumbersStep
+
+    register(NumbersStep)

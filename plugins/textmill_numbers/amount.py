@@ -1,0 +1,275 @@
+"""Read one amount at a token: digits or number words, scales, fractions, decimals, ordinals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+from .tokens import Tok, number_value
+
+VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅖": 0.4,
+          "⅗": 0.6, "⅘": 0.8, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625,
+          "⅞": 0.875}
+_ORDINAL_SUFFIX = {"st", "nd", "rd", "th"}
+# Ordinals that are never denominators ("one second" is a duration, not a half).
+_NOT_DENOMINATOR = {"first", "second"}
+_COUNTING = ("unit", "tens", "digit", "a")
+
+
+@dataclass(slots=True)
+class Amount:
+    """A number read from tokens ``[start, end)``."""
+
+    value: float
+    end: int
+    kind: str  # cardinal | ordinal | fraction
+    scaled: bool = False  # a scale word or suffix multiplied it
+    digits: bool = False  # written with digits
+    mult: float = 1.0  # the largest scale applied ("5-10 million" shares it with the 5)
+
+
+def _denominator(lex: Lexicon, word: str) -> float | None:
+    entry = lex.words.get(word)
+    if entry and entry[0] in ("denominator", "ordinal") and word not in _NOT_DENOMINATOR:
+        return entry[1]
+    if word.endswith("s"):
+        entry = lex.words.get(word[:-1])
+        if entry and entry[0] == "ordinal" and word[:-1] not in _NOT_DENOMINATOR:
+            return entry[1]
+    return None
+
+
+def _scale_suffix(lex: Lexicon, toks: list[Tok], j: int) -> float | None:
+    """Multiplier of an abbreviated scale at ``j`` right after digits ("10k", "2 bn")."""
+    t = toks[j]
+    entry = lex.scales.get(t.text) or lex.scales.get(t.lower)
+    if entry is None or t.kind != "word":
+        return None
+    mult, exact, glued_only = entry
+    if (exact and t.text not in lex.scales) or (glued_only and not t.glued):
+        return None
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    if nxt is not None and nxt.glued and nxt.kind in ("word", "num"):
+        return None  # "10km", "3MW": a longer unit, not a scale
+    return mult
+
+
+def million_m(toks: list[Tok], j: int) -> bool:
+    """Whether a lowercase "m" after digits means million ("1.2m people") rather than metres."""
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    if nxt is None or nxt.kind != "word":
+        return False
+    return nxt.lower in ("people", "of", "in", "more", "and") or (
+        nxt.lower.endswith("s") and not nxt.lower.endswith("ss") and len(nxt.lower) > 3)
+
+
+def _decimals(lex: Lexicon, toks: list[Tok], j: int) -> tuple[float, int] | None:
+    """The fraction after "point": "point five", "point zero three", "point 77"."""
+    n = len(toks)
+    if j < n and toks[j].kind == "num" and "." not in toks[j].text and "," not in toks[j].text:
+        return float("0." + toks[j].text), j + 1
+    digits = ""
+    while j < n:
+        entry = lex.words.get(toks[j].lower)
+        if entry is None or entry[0] not in ("unit", "tens"):
+            break
+        cls, v = entry
+        if cls == "tens" and j + 2 < n and toks[j + 1].text == "-":
+            unit = lex.words.get(toks[j + 2].lower)
+            if unit and unit[0] == "unit" and unit[1] < 10:
+                v += unit[1]
+                j += 2
+        digits += str(int(v))
+        j += 1
+    return (float("0." + digits), j) if digits else None
+
+
+def _is_word_number(lex: Lexicon, tok: Tok) -> bool:
+    entry = lex.words.get(tok.lower)
+    return tok.kind == "num" or (entry is not None and entry[0] in ("unit", "tens"))
+
+
+def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) -> Amount | None:
+    """The amount starting at token ``i``, or None."""
+    n = len(toks)
+    total = current = 0.0
+    last: str | None = None
+    max_scale = 0.0
+    scaled = digits = False
+    j = i
+    first = toks[i]
+    if first.blocked:
+        return None
+    if first.lower in ("a", "an") and i + 1 < n:
+        nxt = toks[i + 1].lower
+        entry = lex.words.get(nxt)
+        if entry is None or entry[0] not in ("hundred", "scale", "multiplier", "denominator",
+                                             "ordinal", "collective"):
+            return None
+        if entry[0] == "ordinal" and _denominator(lex, nxt) is None:
+            return None
+        if entry[0] == "collective":
+            after = toks[i + 2] if i + 2 < n else None
+            if after is None or after.lower == "of" or after.kind == "sym":
+                return Amount(2.0, i + 2, "cardinal")
+            return None
+        current, last, j = 1.0, "a", i + 1
+    while j < n:
+        t = toks[j]
+        if t.blocked:
+            break
+        if t.kind == "num":
+            if last not in (None, "scale", "hundred", "and"):
+                break
+            v = number_value(t.text)
+            if last is not None and (v >= 1000 or (last == "scale" and v >= max_scale)):
+                break
+            current += v
+            digits = True
+            last = "digit"
+            j += 1
+            # "2 1/2", "2½", "3/4": a written fraction right after digits
+            if j + 2 < n and toks[j].kind == "num" and toks[j + 1].text == "/" \
+                    and toks[j + 1].glued and toks[j + 2].glued and toks[j + 2].kind == "num":
+                num, den = number_value(toks[j].text), number_value(toks[j + 2].text)
+                if den and num < den and "." not in toks[j].text:
+                    current += num / den
+                    j += 3
+            elif j < n and toks[j].text in VULGAR and toks[j].glued:
+                current += VULGAR[toks[j].text]
+                j += 1
+            if j < n and toks[j].glued and toks[j].lower in _ORDINAL_SUFFIX and last == "digit" \
+                    and total == 0 and current == int(current):
+                return Amount(current, j + 1, "ordinal", digits=True)
+            if j < n and toks[j].glued and toks[j].text in ("s", "'s", "’s") and current >= 10:
+                return None  # the 1990s, the '90s
+            if j < n:
+                mult = _scale_suffix(lex, toks, j)
+                if mult is not None and (toks[j].text != "m" or money or million_m(toks, j)):
+                    total = (total + current) * mult
+                    current, scaled, last = 0.0, True, "scale"
+                    max_scale = mult
+                    j += 1
+            continue
+        w = t.lower
+        if t.text in VULGAR and last in (None, "a"):
+            current += VULGAR[t.text]
+            last = "frac"
+            j += 1
+            continue
+        if w == "-" and last == "tens" and j + 1 < n:
+            nxt = lex.words.get(toks[j + 1].lower)
+            if nxt and nxt[0] in ("unit", "ordinal") and nxt[1] < 10:
+                j += 1
+                continue
+            break
+        if w == "-" and last in ("unit", "a", "hundred") and j + 1 < n \
+                and _denominator(lex, toks[j + 1].lower) is not None:
+            j += 1
+            continue
+        if w == "and" and last in ("hundred", "scale", "unit", "tens", "digit") and j + 1 < n:
+            nxt = toks[j + 1]
+            frac_next = (nxt.lower in ("a", "an", "one") and j + 2 < n
+                         and _denominator(lex, toks[j + 2].lower) is not None)
+            if frac_next or (last in ("hundred", "scale") and _is_word_number(lex, nxt)
+                             and (nxt.kind != "num" or number_value(nxt.text) < 1000)):
+                if frac_next:
+                    den = _denominator(lex, toks[j + 2].lower) or 1.0
+                    count = 1.0
+                    k = j + 3
+                    current += count / den
+                    last, j = "frac", k
+                    continue
+                last = "and"
+                j += 1
+                continue
+            break
+        if w == "point" and last in ("unit", "tens", "digit", None, "hundred"):
+            dec = _decimals(lex, toks, j + 1)
+            if dec is None:
+                break
+            current += dec[0]
+            j = dec[1]
+            last = "digit"
+            continue
+        entry = lex.words.get(w)
+        if entry is None and last in _COUNTING and _denominator(lex, w) is not None:
+            entry = ("denominator", _denominator(lex, w) or 1.0)  # plural "thirds"
+        if entry is None:
+            if last == "digit":
+                mult = _scale_suffix(lex, toks, j)
+                if mult is not None and not (t.text == "m" and not (money or million_m(toks, j))):
+                    total = (total + current) * mult
+                    current, scaled, last, max_scale = 0.0, True, "scale", mult
+                    j += 1
+                    continue
+            break
+        cls, v = entry
+        if cls == "unit":
+            if last in ("unit", "digit", "frac") or (last == "tens" and v >= 10):
+                break
+            current += v
+            last = "unit"
+        elif cls == "tens":
+            if last in ("unit", "tens", "digit", "frac"):
+                break
+            current += v
+            last = "tens"
+        elif cls == "hundred":
+            if last not in ("unit", "tens", "digit", "a"):
+                break
+            current = (current or 1.0) * 100
+            last = "hundred"
+        elif cls == "scale":
+            if last not in ("unit", "tens", "digit", "hundred", "a", "frac", "denominator"):
+                break
+            if v > max_scale:
+                total = (total + current) * v
+            else:
+                total += current * v
+            max_scale = max(max_scale, v)
+            current, scaled, last = 0.0, True, "scale"
+        elif cls == "multiplier":
+            if last not in ("unit", "tens", "digit", "hundred", "a"):
+                break
+            current *= v
+            last = "scale"
+            scaled = True
+        elif cls in ("ordinal", "denominator"):
+            den = _denominator(lex, w)
+            if last in _COUNTING and den is not None and (total == 0 or current > 0):
+                # "two thirds", "a quarter", "one-eighth": a fraction of the count
+                frac = current / den
+                j += 1
+                k = j + (1 if j < n and toks[j].lower == "of" else 0)
+                k += 1 if k < n and toks[k].lower in ("a", "an") else 0
+                if k < n and lex.words.get(toks[k].lower, ("",))[0] == "scale" and total == 0:
+                    mult = lex.words[toks[k].lower][1]
+                    return Amount(frac * mult, k + 1, "cardinal", True, digits, mult)
+                if total:
+                    return Amount(total + frac, j, "cardinal", scaled, digits, max_scale or 1.0)
+                return Amount(frac, j, "fraction", False, digits)
+            if cls == "ordinal" and last in (None, "tens", "hundred", "scale", "and") and (
+                    last != "tens" or toks[j - 1].text == "-" or not toks[j].glued):
+                return Amount(total + current + v if last else v, j + 1, "ordinal")
+            if cls == "denominator" and last is None:
+                # bare "half": "half a million", "half of the voters"
+                k = j + 1 + (1 if j + 1 < n and toks[j + 1].lower in ("a", "an") else 0)
+                if k < n and lex.words.get(toks[k].lower, ("",))[0] == "scale":
+                    mult = lex.words[toks[k].lower][1]
+                    return Amount(mult / v, k + 1, "cardinal", True, mult=mult)
+                if k < n and lex.words.get(toks[k].lower, ("",))[0] == "multiplier":
+                    return Amount(12 / v, k + 1, "cardinal")
+                if w in ("half", "quarter"):
+                    return Amount(1 / v, j + 1, "fraction")
+            break
+        else:
+            break
+        j += 1
+    if last == "and":
+        j -= 1
+    if last is None or last == "a":
+        return None
+    value = total + current
+    kind = "fraction" if last == "frac" and total == 0 and value < 1 else "cardinal"
+    return Amount(value, j, kind, scaled, digits, max_scale or 1.0)

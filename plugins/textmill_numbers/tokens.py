@@ -1,0 +1,60 @@
+"""A light tokenizer over raw text: digit groups, words and single symbols, with offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Thousands groups must have exactly three digits, so "22,24,26" stays three numbers;
+# the Indian grouping "12,34,567" and thin/no-break-space groups are accepted too.
+_NUMBER = (r"\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?(?![\d,]\d)"
+           r"|\d{1,2}(?:,\d{2}(?!\d))+,\d{3}(?:\.\d+)?(?!\d)"
+           r"|\d{1,3}(?:[\u202f\u00a0]\d{3}(?!\d))+(?:\.\d+)?"
+           r"|\d+(?:\.\d+)?(?:[eE][+-]?\d+(?![\w]))?"
+           r"|\.\d+")
+_TOKEN = re.compile(rf"(?P<num>{_NUMBER})|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)|(?P<sym>\S)")
+
+# Digit runs that are dates, clock times, versions, IP or phone numbers: never numbers.
+_BLOCKED = re.compile(
+    r"(?<![\w.])\+?\d+(?:[./-]\d+){2,}(?![\d])"          # 5/17/2018, 192.168.1.2, 222-2222-2222
+    r"|(?<![\w])\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"  # 10:30, 10:30 p.m.
+    r"|(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+"    # URLs, e-mail addresses
+    r"|\b\d{4}\s*[-–/]\s*\d{2}(?!\d)(?!\s*(?:%|per))"      # fiscal years 2013-14, 2020/21
+)
+
+
+@dataclass(slots=True)
+class Tok:
+    """One token of the scanner: its text, offsets and shape."""
+
+    text: str
+    lower: str
+    start: int
+    end: int
+    kind: str  # "num" | "word" | "sym"
+    glued: bool  # no space between this token and the previous one
+    blocked: bool = False
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Tokens of ``text``; those inside dates, times, URLs and phone numbers are blocked."""
+    blocked = [(m.start(), m.end()) for m in _BLOCKED.finditer(text)] if text else []
+    toks: list[Tok] = []
+    prev_end = -1
+    b = 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "sym"
+        start, end = m.start(), m.end()
+        tok = Tok(m.group(), m.group().lower(), start, end, kind, start == prev_end)
+        while b < len(blocked) and blocked[b][1] <= start:
+            b += 1
+        if b < len(blocked) and blocked[b][0] < end:
+            tok.blocked = True
+        toks.append(tok)
+        prev_end = end
+    return toks
+
+
+def number_value(text: str) -> float:
+    """The value of a digit token ("1,234.5" -> 1234.5)."""
+    return float(text.replace(",", "").replace("\u202f", "").replace("\u00a0", ""))
