@@ -370,7 +370,7 @@
     const at = state.shown.indexOf(i);
     if (at >= 0) state.page = Math.floor(at / pageSize);
     drawList();
-    try { history.replaceState(null, "", "#doc=" + encodeURIComponent(docs[i].id)); } catch (e) { /* file:// may refuse */ }
+    try { history.replaceState(null, "", "#doc=" + encodeURIComponent(docs[i].id)); } catch (e) { /* some local-file origins refuse */ }
     if (scroll && $("doc").getBoundingClientRect().top < 0) $("doc").scrollIntoView();
   }
 
