@@ -111,7 +111,8 @@ class QuoteExtractor:
                     and head.head.dep_ == "relcl":
                 noun = head.head.head
                 antecedent = (noun.idx, noun.idx + len(noun))
-            entity = resolve(index, text, s, e,
+            entity = index.at(head.idx, head.idx + len(head)) if head is not None else None
+            entity = entity or resolve(index, text, s, e,
                              head=(head.lower_ if head is not None else text[s:e].lower()),
                              antecedent=antecedent, roles=self.roles)
             speaker = {"text": text[s:e], "start": s, "end": e, "entity": entity}

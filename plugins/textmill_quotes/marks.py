@@ -117,6 +117,8 @@ def find_quotes(text: str) -> list[QuoteRun]:
 def _piece(text: str, open_at: int, close_at: int | None, para: int, end: int,
            width: int) -> QuoteRun:
     start, stop = _trim(text, open_at + width, end)
+    if stop > start and text[stop - 1] == ",":  # “…,” he said: the comma belongs to the frame
+        stop -= 1
     after = end if close_at is None else close_at + (2 if text.startswith("''", close_at) else 1)
     return QuoteRun([(start, stop)], open_at, close_at, para, para, closed=close_at is not None,
                     after=after)
