@@ -172,6 +172,7 @@ SAMPLE_TEXTS: tuple[str, ...] = (
 def assert_step_contract(step: type[Step], *, config: dict[str, Any] | None = None,
                          texts: Sequence[str] = SAMPLE_TEXTS,
                          upstream: list[dict[str, Any]] | None = None,
+                         steps: Sequence[type[Step]] = (),
                          nlp: Language | None = None) -> list[Record]:
     """Check that ``step`` keeps the plugin contract; return the records it produced.
 
@@ -180,6 +181,7 @@ def assert_step_contract(step: type[Step], *, config: dict[str, Any] | None = No
         config: its ``config:`` mapping (default: every option's default).
         texts: documents to run (default: SAMPLE_TEXTS, including an empty one).
         upstream: steps to run first (default: installed providers of its requires and uses).
+        steps: more step classes to make available, e.g. a stand-in for an upstream step.
         nlp: spaCy pipeline (default: blank English when no step reads a component,
             else en_core_web_sm with the components the steps declare, as the runner does).
 
@@ -194,7 +196,7 @@ def assert_step_contract(step: type[Step], *, config: dict[str, Any] | None = No
     """
     _contract.check_declarations(step)
     _contract.check_config(step, config)
-    pm = plugin_manager(step)
+    pm = plugin_manager(step, *steps)
     before = upstream if upstream is not None else _upstream(step, pm)
     pipeline = make_pipeline([*before, {"use": step.name, "config": dict(config or {})}], pm=pm)
     nlp = nlp if nlp is not None else nlp_for(pipeline)

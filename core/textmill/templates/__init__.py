@@ -1,0 +1,1 @@
+"""Templates of `textmill new-plugin`: ``{{key}}`` placeholders, filled by textmill.scaffold."""
