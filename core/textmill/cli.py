@@ -135,7 +135,7 @@ def plugins(as_json: bool) -> None:
 
 #: Modules that each define ``COMMANDS``, a list of click commands added to the group.
 #: They must import nothing heavy at module level (no spaCy), to keep `--help` fast.
-COMMAND_MODULES: tuple[str, ...] = ("textmill.report_cli",)
+COMMAND_MODULES: tuple[str, ...] = ("textmill.report_cli", "textmill.kit_cli")
 
 
 def _register_commands() -> None:
