@@ -105,8 +105,9 @@ def speaker_range(subject: Token) -> tuple[int, int]:
     """Token range [lo, hi] of a speaker phrase: the subject's subtree minus clauses."""
     lo, hi = subject.left_edge.i, subject.right_edge.i
     for child in subject.rights:
-        if child.dep_ in ("relcl", "acl") or (child.dep_ == "punct" and child.i > subject.i
-                                                and child.text in "(—–"):
+        after_comma = child.left_edge.i > 0 and subject.doc[child.left_edge.i - 1].text == ","
+        if child.dep_ in ("relcl", "acl") or (child.dep_ == "appos" and after_comma) or (
+                child.dep_ == "punct" and child.i > subject.i and child.text in "(—–"):
             hi = min(hi, child.left_edge.i - 1)
     if hi - lo + 1 > _MAX_SPEAKER_TOKENS:
         lo = hi = subject.i

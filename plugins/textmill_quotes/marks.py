@@ -94,6 +94,8 @@ def find_quotes(text: str) -> list[QuoteRun]:
                                  widths[open_at]))
             open_at = None
         role = _role(text, pos, match.end())
+        if not role and text[pos - 1:pos].isspace() and text[match.end():match.end() + 1].isspace():
+            continue  # a mark standing alone between spaces quotes nothing
         if not role:
             glyph = match.group()
             if glyph in _OPEN_GLYPHS:

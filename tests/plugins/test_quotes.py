@@ -1,0 +1,203 @@
+"""Tests of the quotes step: mark pairing and lexicon (no model), constructions (real model)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from textmill_quotes.lexicon import load_cues, parse_cues
+from textmill_quotes.marks import find_quotes
+
+STEPS = [{"use": "entities"}, {"use": "quotes"}]
+
+
+def _contents(text):
+    return [[text[s:e] for s, e in run.spans] for run in find_quotes(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("He said: “We will win.” Then he left.", [["We will win."]]),
+    ('"Straight quotes work," she said.', [["Straight quotes work"]]),
+    ("A stray ” mark. “Then a real quote.”", [["Then a real quote."]]),
+    ("“Opened here.\n\n“And continued here.”", [["Opened here.", "And continued here."]]),
+    ("“Never closed\n\nNext paragraph. “Fine.”", [["Never closed"], ["Fine."]]),
+    ("''Doubled apostrophes,'' he said.", [["Doubled apostrophes"]]),
+    ("No marks at all.", []),
+])
+def test_marks_pairing(text, expected):
+    assert _contents(text) == expected
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("say\tspeech", "expected 'lemma<TAB>class<TAB>complements'"),
+    ("say\tnoise\tccomp", "expected 'lemma<TAB>class<TAB>complements'"),
+    ("say\tspeech\tdobj", "unknown complement 'dobj'"),
+])
+def test_lexicon_rejects_bad_lines(line, message):
+    with pytest.raises(ValueError, match=message):
+        parse_cues(line, source="x.tsv")
+
+
+@pytest.mark.parametrize(("lemma", "cls"), [("say", "speech"), ("believe", "belief"),
+                                            ("want", "intent"), ("find", "evidence")])
+def test_lexicon_shipped_classes(lemma, cls):
+    assert load_cues()[lemma].cls == cls
+
+
+@pytest.mark.parametrize(("config", "ok"), [({"min_words": 3}, True), ({"min_word": 3}, False),
+                                            ({"kinds": ["direct"]}, True),
+                                            ({"kinds": ["quoted"]}, False)])
+def test_step_config_validation(config, ok):
+    from textmill_quotes.step import QuotesConfig
+
+    if ok:
+        QuotesConfig(**config)
+    else:
+        with pytest.raises(ValueError):
+            QuotesConfig(**config)
+
+
+def test_step_module_does_not_import_spacy():
+    before = "spacy" in sys.modules
+    import textmill_quotes.step  # noqa: F401
+
+    assert before or "spacy" not in sys.modules
+
+
+def _run(run_steps, text, steps=STEPS):
+    record = run_steps(steps, [text])[0]
+    assert record["errors"] == []
+    return record
+
+
+def _check_offsets(record):
+    text = record["text"]
+    for n, q in enumerate(record["quotes"], 1):
+        assert q["id"] == f"q{n}"
+        assert q["start"] == q["spans"][0][0] and q["end"] == q["spans"][-1][1]
+        for part in ("speaker", "cue"):
+            if q[part] is not None:
+                assert text[q[part]["start"]:q[part]["end"]] == q[part]["text"]
+
+
+# (text, kind, content fragments, speaker text, cue lemma)
+CONSTRUCTIONS = [
+    # curly marks, speaker after
+    ("“The budget will be balanced by next spring,” Maria Lopez said.",
+     "direct", ["The budget will be balanced by next spring"], "Maria Lopez", "say"),
+    # straight marks, speaker before with a colon
+    ('The governor said: "We are opening three new clinics this year."',
+     "direct", ["We are opening three new clinics this year."], "The governor", "say"),
+    # inverted "..., said X"
+    ("“Nobody expected the vote to be this close,” said Daniel Okafor, a party official.",
+     "direct", ["Nobody expected the vote to be this close"], "Daniel Okafor", "say"),
+    # split quote: one quote, two spans
+    ("“We tried everything,” she added, “but the money simply ran out.”",
+     "direct", ["We tried everything", "but the money simply ran out."], "she", "add"),
+    # multi-sentence quote
+    ("“The plant will close. Two hundred people will lose their jobs. It is a sad day,” "
+     "the mayor said.",
+     "direct", ["The plant will close. Two hundred people will lose their jobs. It is a sad day"],
+     "the mayor", "say"),
+    # indirect: X said that ...
+    ("Peter Novak said that the bridge would reopen in March.",
+     "indirect", ["that the bridge would reopen in March"], "Peter Novak", "say"),
+    # indirect: X told reporters ...
+    ("The minister told reporters the talks had collapsed overnight.",
+     "indirect", ["the talks had collapsed overnight"], "The minister", "tell"),
+    # indirect: according to X
+    ("According to the city auditor, the project is two years behind schedule.",
+     "indirect", ["the project is two years behind schedule"], "the city auditor",
+     "according to"),
+    # indirect: ..., X said. at the end
+    ("The factory will hire forty workers next year, officials said.",
+     "indirect", ["The factory will hire forty workers next year"], "officials", "say"),
+    # wider cues: warn, argue, insist
+    ("Economists warned that inflation could rise again in the autumn.",
+     "indirect", ["that inflation could rise again in the autumn"], "Economists", "warn"),
+    ("The union argued that the new contract was unfair to nurses.",
+     "indirect", ["that the new contract was unfair to nurses"], "The union", "argue"),
+    # mixed: reported clause with a quoted fragment
+    ("Ana Silva said the decision was “a betrayal of every voter” in the region.",
+     "mixed", ["the decision was “a betrayal of every voter” in the region"], "Ana Silva", "say"),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "kind", "fragments", "speaker", "lemma"), CONSTRUCTIONS)
+def test_quotes_constructions(run_steps, text, kind, fragments, speaker, lemma):
+    record = _run(run_steps, text)
+    _check_offsets(record)
+    quotes = [q for q in record["quotes"] if q["kind"] == kind]
+    assert quotes, record["quotes"]
+    q = quotes[0]
+    assert [text[s:e] for s, e in q["spans"]] == fragments
+    assert q["speaker"] is not None and q["speaker"]["text"] == speaker
+    assert q["cue"] is not None and q["cue"]["lemma"] == lemma
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "expected"), [
+    # a paragraph opening a quote it does not close, continued by the next paragraph's mark
+    ("“The first part of the statement runs on,” said Lena Berg. “We will keep going.\n\n"
+     "“And the second paragraph finishes the thought.”",
+     ["We will keep going.", "And the second paragraph finishes the thought."]),
+])
+def test_quotes_run_over_paragraphs(run_steps, text, expected):
+    record = _run(run_steps, text)
+    fragments = [[text[s:e] for s, e in q["spans"]] for q in record["quotes"]]
+    assert any(all(part in frs for part in expected) for frs in fragments), fragments
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "absent"), [
+    # scare quotes and titles with no speech cue are not quotes
+    ("The embassy condemned what it called “aggression” on the border.", "aggression"),
+    ("She starred in “The Long Road Home” last year.", "The Long Road Home"),
+])
+def test_quotes_scare_quotes_ignored(run_steps, text, absent):
+    record = _run(run_steps, text)
+    assert all(q["kind"] != "direct" or absent not in q["text"] for q in record["quotes"])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "expected"), [
+    # unbalanced marks early on never derail the quotes after them
+    ("A stray “ mark opens nothing here.\n\n“The river is rising fast,” said Omar Haddad.",
+     "The river is rising fast"),
+    ("He wrote ” by mistake.\n\n“We need sandbags now,” the fire chief said.",
+     "We need sandbags now"),
+])
+def test_quotes_unbalanced_marks(run_steps, text, expected):
+    record = _run(run_steps, text)
+    assert any(q["text"] == expected for q in record["quotes"]), record["quotes"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "speaker", "linked"), [
+    # pronoun resolved to the last person
+    ("Senator Clara Wu visited the port on Monday. “Trade will recover,” she said.",
+     "she", "Clara Wu"),
+    # nominal role resolved to the last person
+    ("Defence Minister Ivan Petrov met the press. The minister said the army was ready.",
+     "The minister", "Ivan Petrov"),
+    # an anonymous nominal speaker keeps its text and no entity
+    ("Jorge Mendes lost the vote. A source said the party would appeal.", "A source", None),
+    ("Jorge Mendes lost the vote. Officials said the count was accurate.", "Officials", None),
+])
+def test_quotes_speaker_linking(run_steps, text, speaker, linked):
+    record = _run(run_steps, text)
+    names = {e["id"]: e["name"] for e in record["entities"]}
+    q = next(q for q in record["quotes"] if q["speaker"] and q["speaker"]["text"] == speaker)
+    assert (names.get(q["speaker"]["entity"]) if q["speaker"]["entity"] else None) == linked
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("config", "kinds"), [({"kinds": ["direct"]}, {"direct"}),
+                                               ({"kinds": ["indirect"]}, {"indirect"})])
+def test_quotes_kinds_option(run_steps, config, kinds):
+    text = ("“The dam is safe,” said engineer Rosa Kim. Officials said the road would reopen "
+            "on Friday.")
+    record = _run(run_steps, text, [{"use": "entities"}, {"use": "quotes", "config": config}])
+    assert record["quotes"] and {q["kind"] for q in record["quotes"]} == kinds
