@@ -110,7 +110,7 @@ class Overview:
             rows.append(
                 f'<li><button type="button" class="pick" data-search="{_e(name)}" '
                 f'title="Show the documents that mention {_e(name)}">'
-                f'<span class="name">{_e(name)}</span>{chip}'
+                f'<span class="name">{_e(name)}{chip}</span>'
                 f'<span class="bar"><span style="width:{width}%"></span></span>'
                 f'<span class="count">{_plural(tally.count, unit)}</span>'
                 f'<span class="docs">{_plural(docs, "doc")}</span>'
@@ -130,7 +130,10 @@ class Overview:
         if not self.stances:
             return head + '<p class="empty">No stances found.</p></div>'
         holders = _top_keys(self.stances, 0, self.matrix_size)
-        targets = _top_keys(self.stances, 1, self.matrix_size)
+        # Targets that the shown holders talk about, so no row comes out empty.
+        chosen = {pair: c for pair, c in self.stances.items() if pair[0] in holders}
+        targets = _top_keys(chosen, 1, self.matrix_size)
+        holders = [h for h in holders if any((h, t) in chosen for t in targets)]
         cols = "".join(f'<th scope="col"><span>{_e(t)}</span></th>' for t in targets)
         rows = []
         for holder in holders:
@@ -138,8 +141,14 @@ class Overview:
             rows.append(f'<tr><th scope="row">{_e(holder)}</th>{cells}</tr>')
         legend = "".join(f'<span class="key"><i style="background:{STANCE_COLORS[k]}"></i>{k}'
                          "</span>" for k in STANCE_LABELS)
+        shown = ""
+        all_holders = len({h for h, _ in self.stances})
+        all_targets = len({t for _, t in self.stances})
+        if (len(holders), len(targets)) != (all_holders, all_targets):
+            shown = (f" Showing the {len(holders)} most frequent of {all_holders} holders and "
+                     f"{len(targets)} of {all_targets} targets.")
         return (f'{head}<p class="note">Rows hold a stance towards columns; each cell shows '
-                f'the share of favor, against and neutral. {legend}</p>'
+                f'the share of favor, against and neutral.{shown} {legend}</p>'
                 f'<div class="matrix-wrap"><table class="matrix"><thead><tr>'
                 f'<th class="corner">holder \u2193 \u00b7 target \u2192</th>{cols}</tr></thead>'
                 f'<tbody>{"".join(rows)}</tbody></table></div></div>')
