@@ -15,11 +15,64 @@ from .errors import TextmillError, UsageError
 EXIT_USAGE = 4
 
 
-def setup_logging(*, verbose: int = 0, quiet: bool = False) -> None:
-    """Logs go to stderr only, so stdout stays machine-readable."""
+def setup_logging(*, verbose: int = 0, quiet: bool = False, log_file: str | None = None,
+                  log_format: str = "text", rotation: str | None = None,
+                  retention: str | None = None) -> None:
+    """Logs go to stderr only (so stdout stays machine-readable), and to ``log_file`` if given.
+
+    The file gets INFO and up whatever ``quiet`` says, with rotation and retention as loguru
+    reads them ("10 MB", "1 week"; retention also a count of files). ``enqueue`` makes it
+    safe when worker processes log too.
+    """
     logger.remove()
     level = "WARNING" if quiet else ("DEBUG" if verbose else "INFO")
-    logger.add(sys.stderr, level=level, format="{time:HH:mm:ss} {level: <7} {message}")
+    as_json = log_format == "json"
+    logger.add(sys.stderr, level=level, filter=lambda r: not r["extra"].get("summary"),
+               format=_json_line if as_json else "{time:HH:mm:ss} {level: <7} {message}")
+    if log_file:
+        keep: str | int | None = int(retention) if retention and retention.isdigit() else retention
+        logger.add(log_file, level="DEBUG" if verbose else "INFO", enqueue=True,
+                   rotation=rotation, retention=keep, encoding="utf-8",
+                   format=_json_line if as_json else
+                   "{time:YYYY-MM-DD HH:mm:ss.SSS Z} {process} {level: <7} {message}")
+
+
+def _json_line(record: Any) -> str:
+    """One log record as one compact JSON object (for log shippers)."""
+    line = {"time": record["time"].isoformat(), "level": record["level"].name,
+            "message": record["message"], "pid": record["process"].id,
+            **{k: v for k, v in record["extra"].items() if k != "_json"}}
+    if record["exception"]:
+        line["exception"] = "".join(traceback.format_exception(*record["exception"]))
+    record["extra"]["_json"] = json.dumps(line, ensure_ascii=False, default=str)
+    return "{extra[_json]}\n"
+
+
+def log_options(command: Any) -> Any:
+    """Add --quiet, --log-file, --log-format, --log-rotation, --log-retention to a command."""
+    for option in reversed([
+        click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr."),
+        click.option("--log-file", metavar="PATH", help="Also log to this file (for cron)."),
+        click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
+                     show_default=True, help="json: one JSON object per log line."),
+        click.option("--log-rotation", metavar="WHEN",
+                     help="Start a new log file at a size or age, e.g. '10 MB', '1 day'."),
+        click.option("--log-retention", metavar="KEEP",
+                     help="Delete rotated log files older than this ('4 weeks') or beyond N."),
+    ]):
+        command = option(command)
+    return command
+
+
+def apply_log_options(*, quiet: bool, log_file: str | None, log_format: str,
+                      log_rotation: str | None, log_retention: str | None) -> None:
+    """Reconfigure logging from a command's log options and the group's -v / -q."""
+    root = click.get_current_context().find_root().params
+    if (log_rotation or log_retention) and not log_file:
+        raise UsageError("--log-rotation and --log-retention need --log-file PATH.")
+    setup_logging(verbose=root.get("verbose", 0), quiet=quiet or root.get("quiet", False),
+                  log_file=log_file, log_format=log_format, rotation=log_rotation,
+                  retention=log_retention)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,7 +93,8 @@ def cli(verbose: int, quiet: bool) -> None:
 @click.argument("pipeline", type=click.Path(dir_okay=False))
 @click.argument("inputs", nargs=-1)
 @click.option("-o", "--output", "output", metavar="OUT.jsonl",
-              help="Write JSON Lines here (atomically); default: the pipeline's output, or stdout.")
+              help="Write JSON Lines here (atomically); default: the pipeline's output, or stdout. "
+                   "With a store: only the documents processed in this run.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Processes on this machine (default: the pipeline's, else 1).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default=None,
@@ -52,31 +106,55 @@ def cli(verbose: int, quiet: bool) -> None:
               help="Encoding of text inputs (e.g. latin-1).")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=None,
               help="Documents per chunk (default: the pipeline's, else 32).")
+@click.option("--store", "store_path", metavar="DB",
+              help="SQLite store: skip unchanged documents, record runs and failures, and lock "
+                   "against overlapping runs (default: the pipeline's store).")
+@click.option("--force", is_flag=True, help="Reprocess documents the store already has.")
+@log_options
 def run(pipeline: str, inputs: tuple[str, ...], output: str | None, workers: int | None,
         executor: str | None, scheduler: str | None, input_format: str, encoding: str,
-        batch_size: int | None) -> None:
+        batch_size: int | None, store_path: str | None, force: bool,
+        **log: Any) -> None:
     """Run PIPELINE over INPUT files, directories, globs, or - (stdin)."""
+    from contextlib import ExitStack
+
     from .inputs import iter_documents, resolve_inputs
+    from .lock import StoreLock
     from .outputs import JsonlSink
-    from .pipeline import load_pipeline
+    from .pipeline import validate_source
     from .plugins import get_plugin_manager
     from .runner import print_summary, run_pipeline
+    from .store import Store
+    from .yamlsource import read_source
 
-    pm = get_plugin_manager()
-    pipe = load_pipeline(pipeline, pm)
-    if batch_size is not None:
-        pipe = _with(pipe, pm, batch_size=batch_size)
-    if not inputs:
-        raise UsageError("no INPUT given. Hint: name files, directories or globs, or - for stdin.")
-    resolve_inputs(list(inputs))  # every named path must exist before any work starts
-    paths = [output] if output else [o.path for o in pipe.spec.output] or [None]
-    sinks = [JsonlSink(p) for p in paths]
-    docs = iter_documents(list(inputs), input_format=input_format,  # type: ignore[arg-type]
-                          encoding=encoding)
-    summary = run_pipeline(pipe, docs, sinks, pm=pm,
-                           workers=workers or pipe.spec.workers,
-                           executor=executor or pipe.spec.executor,
-                           scheduler=scheduler or pipe.spec.scheduler)
+    apply_log_options(**log)
+    src = read_source(pipeline)
+    if store_path is None and isinstance(src.data, dict) and isinstance(src.data.get("store"), str):
+        store_path = src.data["store"]
+    if force and not store_path:
+        raise UsageError("--force needs a store. Hint: pass --store DB or set store: in the "
+                         "pipeline file.")
+    with ExitStack() as stack:
+        if store_path:  # first of all, so an overlapping cron run exits 75 at once
+            stack.enter_context(StoreLock(store_path))
+        pm = get_plugin_manager()
+        pipe = validate_source(src, pm)
+        if batch_size is not None:
+            pipe = _with(pipe, pm, batch_size=batch_size)
+        if not inputs:
+            raise UsageError("no INPUT given. Hint: name files, directories or globs, or - for "
+                             "stdin.")
+        resolve_inputs(list(inputs))  # every named path must exist before any work starts
+        store = stack.enter_context(Store(store_path)) if store_path else None
+        paths = [output] if output else [o.path for o in pipe.spec.output] or [None]
+        sinks = [JsonlSink(p) for p in paths]
+        docs = iter_documents(list(inputs), input_format=input_format,  # type: ignore[arg-type]
+                              encoding=encoding)
+        summary = run_pipeline(pipe, docs, sinks, pm=pm,
+                               workers=workers or pipe.spec.workers,
+                               executor=executor or pipe.spec.executor,
+                               scheduler=scheduler or pipe.spec.scheduler,
+                               store=store, force=force)
     print_summary(summary)
     sys.exit(summary.exit_code)
 
@@ -135,7 +213,8 @@ def plugins(as_json: bool) -> None:
 
 #: Modules that each define ``COMMANDS``, a list of click commands added to the group.
 #: They must import nothing heavy at module level (no spaCy), to keep `--help` fast.
-COMMAND_MODULES: tuple[str, ...] = ("textmill.report_cli", "textmill.kit_cli")
+COMMAND_MODULES: tuple[str, ...] = ("textmill.report_cli", "textmill.store_cli",
+                                     "textmill.kit_cli")
 
 
 def _register_commands() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +22,23 @@ def new_record(doc: Document) -> Record:
     return {"id": doc.id, "source": doc.source, "text": doc.text, "meta": doc.meta}
 
 
+class ErrorEntry(dict):  # type: ignore[type-arg]
+    """An ``errors`` entry; the traceback rides along as an attribute, not a key.
+
+    It survives pickling to and from worker processes, stays out of the JSON output
+    (the contract's entries have only step, type and message), and the store keeps it.
+    """
+
+    traceback: str | None = None
+
+
 def error_entry(step: str, exc: BaseException | str, type_: str | None = None) -> dict[str, str]:
     """One entry of a record's ``errors`` list."""
     if isinstance(exc, BaseException):
         message = str(exc) or type(exc).__name__
-        return {"step": step, "type": type_ or type(exc).__name__, "message": message}
+        entry = ErrorEntry(step=step, type=type_ or type(exc).__name__, message=message)
+        entry.traceback = "".join(traceback.format_exception(exc))
+        return entry
     return {"step": step, "type": type_ or "Error", "message": exc}
 
 

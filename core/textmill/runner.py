@@ -20,6 +20,7 @@ from .outputs import JsonlSink
 from .pipeline import Pipeline
 from .plugins import PluginManager
 from .step import Record
+from .store import Store, fingerprint
 
 
 @dataclass
@@ -96,38 +97,89 @@ def chunked(documents: Iterable[Document], size: int,
 def run_pipeline(pipeline: Pipeline, documents: Iterable[Document], sinks: list[JsonlSink], *,
                  pm: PluginManager, workers: int = 1, executor: str = "local",
                  scheduler: str | None = None, executor_obj: Executor | None = None,
-                 progress: Callable[[int], None] | None = None) -> Summary:
-    """Process ``documents`` and write their records to ``sinks``; never raise per document."""
-    run = Run(pipeline, {"workers": workers, "executor": executor})
+                 progress: Callable[[int], None] | None = None, store: Store | None = None,
+                 force: bool = False) -> Summary:
+    """Process ``documents`` and write their records to ``sinks``; never raise per document.
+
+    With a ``store``, documents whose latest stored result has the same content and
+    pipeline fingerprint are skipped (unless ``force``) before anything is parsed, each
+    batch is committed to the store, and the run is recorded there with its counts.
+    """
+    run = Run(pipeline, {"workers": workers, "executor": executor, "force": force})
     summary = run.summary
     started = time.perf_counter()
-    ex = executor_obj or make_executor(pipeline, workers=workers, executor=executor,
-                                       scheduler=scheduler)
+    journal = _Journal(store, pipeline, run.options) if store is not None else None
+    if journal is not None:
+        documents = journal.pending(documents, summary, force=force)
+    ex = executor_obj
     pm.hook.run_started(run=run)
-    seen = 0
     try:
         with _StopFlag() as stop:
             chunks = chunked(documents, pipeline.spec.batch_size, lambda: stop.set)
-            for records in ex.map(chunks):
-                seen += len(records)
-                _account(pm, run, records)
-                pm.hook.batch_processed(run=run, records=records)
-                for sink in sinks:
-                    sink.write(records)
-                if progress is not None:
-                    progress(len(records))
+            first = next(chunks, None)
+            if first is not None:
+                # Made only when there is work: an all-skipped run never loads the model.
+                ex = ex or make_executor(pipeline, workers=workers, executor=executor,
+                                         scheduler=scheduler)
+                for records in ex.map(itertools.chain([first], chunks)):
+                    _account(pm, run, records)
+                    pm.hook.batch_processed(run=run, records=records)
+                    if journal is not None:
+                        journal.save(records, summary)
+                    for sink in sinks:
+                        sink.write(records)
+                    if progress is not None:
+                        progress(len(records))
             summary.interrupted = stop.set
     except KeyboardInterrupt:
         summary.interrupted = True
+    except BaseException as exc:
+        if journal is not None:
+            journal.finish(summary, getattr(exc, "exit_code", 3))
+        raise
     finally:
-        ex.close()
+        if ex is not None:
+            ex.close()
         summary.seconds = time.perf_counter() - started
         for sink in sinks:
             sink.close()
-    if seen == 0 and not summary.interrupted:
+    no_input = summary.processed + summary.failed + summary.skipped == 0
+    if journal is not None:
+        journal.finish(summary, NoInputError.exit_code if no_input and not summary.interrupted
+                       else summary.exit_code)
+    if no_input and not summary.interrupted:
         raise NoInputError("no input documents found")
     pm.hook.run_finished(run=run, summary=summary)
     return summary
+
+
+class _Journal:
+    """A run as the store sees it: its row, its fingerprint, and one commit per batch."""
+
+    def __init__(self, store: Store, pipeline: Pipeline, options: dict[str, Any]) -> None:
+        self.store = store
+        self.fp = fingerprint(pipeline)
+        self.run_id = store.start_run(pipeline, self.fp, options)
+        logger.debug("store {}: run {} with fingerprint {}", store.path, self.run_id, self.fp)
+
+    def pending(self, documents: Iterable[Document], summary: Summary, *,
+                force: bool) -> Iterator[Document]:
+        """The documents to process; counts the others as skipped."""
+        def skip(n: int) -> None:
+            summary.skipped += n
+
+        return self.store.pending(documents, self.fp, force=force, on_skip=skip)
+
+    def save(self, records: list[Record], summary: Summary) -> None:
+        """Commit one batch with the run's counts so far."""
+        self.store.save_batch(self.run_id, self.fp, records,
+                              counts=(summary.processed, summary.skipped, summary.failed))
+
+    def finish(self, summary: Summary, exit_code: int) -> None:
+        """Record the run's end."""
+        self.store.finish_run(self.run_id, processed=summary.processed,
+                              skipped=summary.skipped, failed=summary.failed,
+                              exit_code=exit_code)
 
 
 def _account(pm: PluginManager, run: Run, records: list[Record]) -> None:
@@ -143,5 +195,7 @@ def _account(pm: PluginManager, run: Run, records: list[Record]) -> None:
 
 
 def print_summary(summary: Summary) -> None:
-    """Print the summary line to stderr, whatever the log settings."""
+    """Print the summary line to stderr, whatever the log settings, and log it to files."""
     print(summary.line(), file=sys.stderr, flush=True)
+    # Bound as a summary so the stderr handler leaves it out (it was just printed there).
+    logger.bind(summary=True, exit_code=summary.exit_code).info(summary.line())

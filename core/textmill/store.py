@@ -1,0 +1,282 @@
+"""The embedded SQLite store: documents, results per pipeline fingerprint, runs and failures.
+
+One store serves one pipeline over one growing corpus. Each batch of records is written
+in one transaction (WAL mode), so a crash loses at most the batch in flight. Results keep
+the record without its text; the text lives once, in ``documents``, also for retries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import itertools
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .document import Document
+from .pipeline import Pipeline
+from .step import Record
+
+SCHEMA_VERSION = 1
+#: Documents looked up in the store per query when filtering out unchanged ones.
+LOOKUP_BATCH = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, source TEXT, hash TEXT NOT NULL, text TEXT NOT NULL,
+    meta TEXT NOT NULL, error TEXT, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, finished_at TEXT,
+    pid INTEGER NOT NULL, pipeline TEXT NOT NULL, pipeline_file TEXT NOT NULL,
+    pipeline_data TEXT NOT NULL, fingerprint TEXT NOT NULL, versions TEXT NOT NULL,
+    options TEXT NOT NULL, processed INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, exit_code INTEGER);
+CREATE TABLE IF NOT EXISTS results (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    hash TEXT NOT NULL, run_id INTEGER NOT NULL, failed INTEGER NOT NULL,
+    record TEXT NOT NULL, UNIQUE (doc_id, fingerprint));
+CREATE INDEX IF NOT EXISTS results_latest ON results (doc_id, seq);
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, run_id INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL, step TEXT NOT NULL, type TEXT NOT NULL, message TEXT NOT NULL,
+    traceback TEXT, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS failures_doc ON failures (doc_id);
+"""
+
+
+def now() -> str:
+    """Local time with its UTC offset, to the second."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def content_hash(text: str, meta: dict[str, Any]) -> str:
+    """sha256 of a document's text and its metadata (keys sorted)."""
+    blob = text + "\0" + json.dumps(meta, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def model_identity(name: str) -> str:
+    """'package==version' of a spaCy model, read from its meta.json without importing spaCy."""
+    from .models import resolve_model
+
+    resolved = resolve_model(name)
+    if os.path.isdir(resolved):  # a model on disk: its path is part of what it is
+        where, label = Path(resolved), os.path.abspath(resolved)
+    else:
+        spec = importlib.util.find_spec(resolved)
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        where, label = (Path(locations[0]) if locations else None), resolved
+    try:
+        meta = json.loads((where / "meta.json").read_text(encoding="utf-8"))  # type: ignore[operator]
+        return f"{label}:{meta.get('lang')}_{meta.get('name')}=={meta.get('version')}"
+    except (OSError, TypeError, ValueError):
+        try:
+            return f"{label}=={importlib.metadata.version(resolved)}"
+        except importlib.metadata.PackageNotFoundError:
+            return f"{label}==unknown"
+
+
+def versions(pipeline: Pipeline) -> dict[str, Any]:
+    """Versions that produced a run's results: textmill, Python, spaCy, model and plugins."""
+    from . import __version__
+
+    try:
+        spacy_version = importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:
+        spacy_version = None
+    plugins = {s.registered.distribution or s.registered.plugin: s.registered.version
+               for s in pipeline.steps}
+    return {"textmill": __version__, "python": sys.version.split()[0], "spacy": spacy_version,
+            "model": model_identity(pipeline.spec.model), "plugins": plugins}
+
+
+def fingerprint(pipeline: Pipeline) -> str:
+    """What decides whether a stored result is still valid: steps, configs, plugins, model.
+
+    Output paths, workers and batch size are left out on purpose: they change from run to
+    run (``out/${RUN_DATE}/...``) without changing any result.
+    """
+    v = versions(pipeline)
+    return pipeline.fingerprint({"model_version": v["model"], "textmill": v["textmill"]})
+
+
+class Store:
+    """A textmill store; ``with Store(path) as store:`` opens (creating it) and closes it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        directory = os.path.dirname(os.path.abspath(path))
+        os.makedirs(directory, exist_ok=True)
+        # Autocommit mode: transactions are opened explicitly, one per batch.
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
+        self.db.executescript(_SCHEMA)
+        self.db.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- runs ---------------------------------------------------------------------------
+
+    def start_run(self, pipeline: Pipeline, fp: str, options: dict[str, Any]) -> int:
+        """Record the start of a run; return its id."""
+        cur = self.db.execute(
+            "INSERT INTO runs (started_at, pid, pipeline, pipeline_file, pipeline_data,"
+            " fingerprint, versions, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now(), os.getpid(), pipeline.spec.name, _abspath(pipeline.file),
+             json.dumps(pipeline.data, default=str), fp, json.dumps(versions(pipeline)),
+             json.dumps(options, default=str)))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, *, processed: int, skipped: int, failed: int,
+                   exit_code: int) -> None:
+        """Record the end of a run with its final counts and exit code."""
+        self.db.execute("UPDATE runs SET finished_at=?, processed=?, skipped=?, failed=?,"
+                        " exit_code=? WHERE id=?",
+                        (now(), processed, skipped, failed, exit_code, run_id))
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The most recent runs, newest first."""
+        cur = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [_row(cur, r) for r in cur.fetchall()]
+
+    def run_pipeline_data(self, run_id: int) -> tuple[str, dict[str, Any]]:
+        """The pipeline file and interpolated data a run used."""
+        row = self.db.execute("SELECT pipeline_file, pipeline_data FROM runs WHERE id=?",
+                              (run_id,)).fetchone()
+        if row is None:
+            raise KeyError(run_id)
+        return row[0], json.loads(row[1])
+
+    # -- incremental runs ---------------------------------------------------------------
+
+    def pending(self, documents: Iterable[Document], fp: str, *, force: bool = False,
+                on_skip: Callable[[int], None] = lambda n: None) -> Iterator[Document]:
+        """Documents whose latest result is not for this content and fingerprint."""
+        it = iter(documents)
+        while batch := list(itertools.islice(it, LOOKUP_BATCH)):
+            done = {} if force else self._latest({d.id for d in batch})
+            skipped = 0
+            for doc in batch:
+                if done.get(doc.id) == (fp, content_hash(doc.text, doc.meta)):
+                    skipped += 1
+                else:
+                    yield doc
+            if skipped:
+                on_skip(skipped)
+
+    def _latest(self, ids: set[str]) -> dict[str, tuple[str, str]]:
+        marks = ",".join("?" * len(ids))
+        cur = self.db.execute(
+            "SELECT r.doc_id, r.fingerprint, r.hash FROM results r JOIN (SELECT MAX(seq) AS seq"
+            f" FROM results WHERE doc_id IN ({marks}) GROUP BY doc_id) l ON r.seq = l.seq",
+            tuple(ids))
+        return {doc_id: (fp, h) for doc_id, fp, h in cur.fetchall()}
+
+    def save_batch(self, run_id: int, fp: str, records: list[Record], *,
+                   counts: tuple[int, int, int]) -> None:
+        """Write a batch's documents, results and failures and the run's counts, atomically."""
+        stamp = now()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for record in records:
+                self._save_record(run_id, fp, record, stamp)
+            self.db.execute("UPDATE runs SET processed=?, skipped=?, failed=? WHERE id=?",
+                            (*counts, run_id))
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _save_record(self, run_id: int, fp: str, record: Record, stamp: str) -> None:
+        doc_id, text, meta = record["id"], record["text"], record.get("meta") or {}
+        errors = record.get("errors") or []
+        read_error = next((e["message"] for e in errors if e.get("step") == "read"), None)
+        h = content_hash(text, meta)
+        self.db.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, record.get("source"), h, text, json.dumps(meta, ensure_ascii=False),
+             read_error, stamp))
+        stored = {k: v for k, v in record.items() if k != "text"}
+        # REPLACE deletes and re-inserts, so the newest result always has the largest seq.
+        self.db.execute(
+            "INSERT OR REPLACE INTO results (doc_id, fingerprint, hash, run_id, failed, record)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (doc_id, fp, h, run_id, int(bool(errors)),
+             json.dumps(stored, ensure_ascii=False, separators=(",", ":"))))
+        self.db.execute("DELETE FROM failures WHERE doc_id=?", (doc_id,))
+        self.db.executemany(
+            "INSERT INTO failures (doc_id, run_id, fingerprint, step, type, message, traceback,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, run_id, fp, e.get("step", "?"), e.get("type", "Error"),
+              e.get("message", ""), getattr(e, "traceback", None), stamp) for e in errors])
+
+    # -- reading ------------------------------------------------------------------------
+
+    def latest_records(self) -> Iterator[Record]:
+        """The latest result of every document, ordered by document id."""
+        cur = self.db.execute(
+            "SELECT r.record, d.text FROM results r JOIN (SELECT MAX(seq) AS seq FROM results"
+            " GROUP BY doc_id) l ON r.seq = l.seq JOIN documents d ON d.id = r.doc_id"
+            " ORDER BY r.doc_id")
+        for blob, text in cur:
+            yield _with_text(json.loads(blob), text)
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Open failures (those of each document's latest result), by document id."""
+        cur = self.db.execute(
+            "SELECT doc_id, run_id, step, type, message, traceback, created_at FROM failures"
+            " ORDER BY doc_id, id")
+        return [_row(cur, r) for r in cur.fetchall()]
+
+    def failed_documents(self) -> list[tuple[int, Document]]:
+        """Each failed document, rebuilt from the store, with the run that failed it."""
+        cur = self.db.execute(
+            "SELECT d.id, d.source, d.text, d.meta, d.error, MAX(f.run_id) FROM failures f"
+            " JOIN documents d ON d.id = f.doc_id GROUP BY d.id ORDER BY d.id")
+        return [(run_id, Document(id=i, text=text, source=source, meta=json.loads(meta),
+                                  error=error))
+                for i, source, text, meta, error, run_id in cur.fetchall()]
+
+    def count(self, table: str) -> int:
+        """Rows in ``table`` (documents, results, runs or failures)."""
+        if table not in {"documents", "results", "runs", "failures"}:
+            raise ValueError(f"unknown table {table!r}")
+        return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def _with_text(stored: Record, text: str) -> Record:
+    """Put ``text`` back after ``source``, where the contract's key order has it."""
+    out: Record = {}
+    for key, value in stored.items():
+        out[key] = value
+        if key == "source":
+            out["text"] = text
+    out.setdefault("text", text)
+    return out
+
+
+def _row(cur: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    return {d[0]: v for d, v in zip(cur.description, row, strict=True)}
+
+
+def _abspath(file: str) -> str:
+    return os.path.abspath(file) if os.path.exists(file) else file
