@@ -16,6 +16,7 @@ from textmill.runner import Summary, chunked
 from .conftest import make_distribution
 
 SLOW_PLUGIN = '''
+import sys
 import time
 from textmill import Step, hookimpl
 
@@ -26,6 +27,7 @@ class Slow(Step):
 
     def process_doc(self, doc, record):
         time.sleep(0.05)
+        print("SLOW-STEP-RAN", file=sys.stderr, flush=True)
         return len(doc.text)
 
 
@@ -57,7 +59,10 @@ def test_runner_interrupt_leaves_valid_output(slow_run, tmp_path, sig):
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "textmill", "run", str(pipe), str(corpus),
                              "-o", str(out)], env=env, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)
+    for line in proc.stderr:  # wait until documents are really being processed
+        if "SLOW-STEP-RAN" in line:
+            break
+    time.sleep(1)
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 2, stderr
