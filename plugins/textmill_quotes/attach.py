@@ -50,10 +50,10 @@ def _length(spans: list[tuple[int, int]]) -> int:
 class Attacher:
     """Walks the quotation runs of one document in order and attaches each to an attribution."""
 
-    def __init__(self, doc: Doc, runs: list[QuoteRun], atts: list[Attribution],
+    def __init__(self, doc: Doc, text: str, runs: list[QuoteRun], atts: list[Attribution],
                  speech_cues: list[int], *, min_words: int, is_inside_run: Callable[[int], bool],
                  paragraph_of: Callable[[int], int]) -> None:
-        self.doc, self.text, self.runs, self.atts = doc, doc.text, runs, atts
+        self.doc, self.text, self.runs, self.atts = doc, text, runs, atts
         self.speech_cues = speech_cues
         self.cue_starts = [doc[i].idx for i in speech_cues]
         self.by_cue = {a.cue_token: a for a in atts if a.cue_token is not None}

@@ -44,7 +44,8 @@ class QuoteExtractor:
 
     def extract(self, doc: Doc, record: dict[str, Any]) -> list[dict[str, Any]]:
         """The contract's ``quotes`` list for one document."""
-        text = doc.text
+        # The record's text is doc.text (contract); Doc.text would rebuild it from every token.
+        text = record["text"] if "text" in record else doc.text
         runs = find_quotes(text)
         regions = [(r.open_mark, r.close_mark if r.close_mark is not None else r.end)
                    for r in runs]
@@ -60,12 +61,12 @@ class QuoteExtractor:
             return bisect_right(paras, pos) - 1
 
         atts, speech = self._cue_attributions(doc, inside_run)
-        atts = Attacher(doc, runs, atts, speech, min_words=self.min_words,
+        atts = Attacher(doc, text, runs, atts, speech, min_words=self.min_words,
                         is_inside_run=inside_run, paragraph_of=paragraph_of).run()
         atts = [a for a in atts if a.spans and a.kind in self.kinds]
         atts = _dedupe(atts)
         index = EntityIndex(record.get("entities"))
-        return [self._record(doc, index, n, att) for n, att in enumerate(atts, 1)]
+        return [self._record(doc, text, index, n, att) for n, att in enumerate(atts, 1)]
 
     def _cue_attributions(self, doc: Doc, inside_run: Any) -> tuple[list[Attribution], list[int]]:
         lemmas = doc.to_array("LEMMA")
@@ -100,8 +101,9 @@ class QuoteExtractor:
             atts.append(att)
         return atts, speech
 
-    def _record(self, doc: Doc, index: EntityIndex, n: int, att: Attribution) -> dict[str, Any]:
-        text = doc.text
+    def _record(self, doc: Doc, text: str, index: EntityIndex, n: int,
+                att: Attribution) -> dict[str, Any]:
+        # ``text`` is passed in: Doc.text rebuilds the string from every token on each access.
         speaker = None
         if att.speaker is not None:
             s, e = att.speaker
