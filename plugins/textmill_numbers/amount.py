@@ -28,6 +28,15 @@ class Amount:
     mult: float = 1.0  # the largest scale applied ("5-10 million" shares it with the 5)
 
 
+def _fraction_ok(num: float, den: float, digits: str) -> bool:
+    """Written fractions have a small numerator over a usual denominator ("3/4", "1/40");
+    "9/11" and "24/7" are names, not fractions."""
+    if "." in digits or "," in digits or not 0 < num < den:
+        return False
+    d = int(den)
+    return d in (2, 3, 4, 5, 6, 8) or d % 10 == 0 or (d & (d - 1)) == 0
+
+
 def _denominator(lex: Lexicon, word: str) -> float | None:
     entry = lex.words.get(word)
     if entry and entry[0] in ("denominator", "ordinal") and word not in _NOT_DENOMINATOR:
@@ -84,6 +93,46 @@ def _decimals(lex: Lexicon, toks: list[Tok], j: int) -> tuple[float, int] | None
     return (float("0." + digits), j) if digits else None
 
 
+def _fraction_tail(lex: Lexicon, toks: list[Tok], j: int) -> tuple[float, int] | None:
+    """A fraction after "and": "a half", "three quarters", "two-fifths" -> (value, end)."""
+    n = len(toks)
+    if j + 1 >= n:
+        return None
+    entry = lex.words.get(toks[j].lower)
+    if toks[j].lower in ("a", "an"):
+        count = 1.0
+    elif entry is not None and entry[0] == "unit" and entry[1] > 0:
+        count = entry[1]
+    else:
+        return None
+    k = j + 1 + (1 if toks[j + 1].text == "-" else 0)
+    den = _denominator(lex, toks[k].lower) if k < n else None
+    if den is None:
+        return None
+    return count / den, k + 1
+
+
+def _smaller_group(lex: Lexicon, toks: list[Tok], j: int, last: str, scale: float) -> bool:
+    """After "hundred and" / "thousand and" only a smaller group may follow, so
+    "3 hundred and 2 hundred" stays two numbers."""
+    tok = toks[j]
+    if tok.kind == "num":
+        v = number_value(tok.text)
+        if v == 0 or v >= (100 if last == "hundred" else min(scale, 1000)):
+            return False
+    after = toks[j + 1] if j + 1 < len(toks) else None
+    if after is None:
+        return True
+    entry = lex.words.get(after.lower)
+    if entry is None and tok.kind == "num" and j + 2 < len(toks) and after.text == "-":
+        return True
+    if entry is None:
+        return True
+    if entry[0] == "hundred":
+        return last == "scale"
+    return not (entry[0] == "scale" and entry[1] >= scale)
+
+
 def _is_word_number(lex: Lexicon, tok: Tok) -> bool:
     entry = lex.words.get(tok.lower)
     return tok.kind == "num" or (entry is not None and entry[0] in ("unit", "tens"))
@@ -124,15 +173,21 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             v = number_value(t.text)
             if last is not None and (v >= 1000 or (last == "scale" and v >= max_scale)):
                 break
+            if last is None and j + 2 < n and toks[j + 1].text == "/" and toks[j + 1].glued \
+                    and toks[j + 2].glued and toks[j + 2].kind == "num":
+                den = number_value(toks[j + 2].text)
+                if not _fraction_ok(v, den, toks[j].text + toks[j + 2].text):
+                    return None
+                return Amount(v / den, j + 3, "fraction", digits=True)
             current += v
             digits = True
             last = "digit"
             j += 1
-            # "2 1/2", "2½", "3/4": a written fraction right after digits
+            # "2 1/2", "2½": a written fraction right after digits
             if j + 2 < n and toks[j].kind == "num" and toks[j + 1].text == "/" \
                     and toks[j + 1].glued and toks[j + 2].glued and toks[j + 2].kind == "num":
                 num, den = number_value(toks[j].text), number_value(toks[j + 2].text)
-                if den and num < den and "." not in toks[j].text:
+                if _fraction_ok(num, den, toks[j].text + toks[j + 2].text):
                     current += num / den
                     j += 3
             elif j < n and toks[j].text in VULGAR and toks[j].glued:
@@ -157,7 +212,7 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             last = "frac"
             j += 1
             continue
-        if w == "-" and last == "tens" and j + 1 < n:
+        if w in ("-", "—", "–") and last == "tens" and j + 1 < n:
             nxt = lex.words.get(toks[j + 1].lower)
             if nxt and nxt[0] in ("unit", "ordinal") and nxt[1] < 10:
                 j += 1
@@ -169,15 +224,14 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             continue
         if w == "and" and last in ("hundred", "scale", "unit", "tens", "digit") and j + 1 < n:
             nxt = toks[j + 1]
-            frac_next = (nxt.lower in ("a", "an", "one") and j + 2 < n
-                         and _denominator(lex, toks[j + 2].lower) is not None)
-            if frac_next or (last in ("hundred", "scale") and _is_word_number(lex, nxt)
-                             and (nxt.kind != "num" or number_value(nxt.text) < 1000)):
-                if frac_next:
-                    den = _denominator(lex, toks[j + 2].lower) or 1.0
-                    count = 1.0
-                    k = j + 3
-                    current += count / den
+            tail = _fraction_tail(lex, toks, j + 1)
+            if tail is not None or (last in ("hundred", "scale") and _is_word_number(lex, nxt)
+                                    and _smaller_group(lex, toks, j + 1, last, max_scale)):
+                if tail is not None:
+                    frac, k = tail
+                    if last == "scale" and current == 0:
+                        frac *= max_scale  # "three million and a half"
+                    current += frac
                     last, j = "frac", k
                     continue
                 last = "and"
@@ -237,6 +291,11 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             scaled = True
         elif cls in ("ordinal", "denominator"):
             den = _denominator(lex, w)
+            singular_small = cls == "ordinal" and v < 10
+            if last == "tens" and singular_small:
+                return Amount(total + current + v, j + 1, "ordinal")  # "twenty-fifth"
+            if last in ("unit", "digit") and cls == "ordinal" and v >= 100 and current > 1:
+                return Amount((total + current) * v, j + 1, "ordinal")  # "two hundredth"
             if last in _COUNTING and den is not None and (total == 0 or current > 0):
                 # "two thirds", "a quarter", "one-eighth": a fraction of the count
                 frac = current / den
@@ -249,8 +308,7 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
                 if total:
                     return Amount(total + frac, j, "cardinal", scaled, digits, max_scale or 1.0)
                 return Amount(frac, j, "fraction", False, digits)
-            if cls == "ordinal" and last in (None, "tens", "hundred", "scale", "and") and (
-                    last != "tens" or toks[j - 1].text == "-" or not toks[j].glued):
+            if cls == "ordinal" and last in (None, "tens", "and"):
                 return Amount(total + current + v if last else v, j + 1, "ordinal")
             if cls == "denominator" and last is None:
                 # bare "half": "half a million", "half of the voters"
@@ -260,7 +318,7 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
                     return Amount(mult / v, k + 1, "cardinal", True, mult=mult)
                 if k < n and lex.words.get(toks[k].lower, ("",))[0] == "multiplier":
                     return Amount(12 / v, k + 1, "cardinal")
-                if w in ("half", "quarter"):
+                if w == "half" or (w == "quarter" and k < n and toks[k].lower == "of"):
                     return Amount(1 / v, j + 1, "fraction")
             break
         else:

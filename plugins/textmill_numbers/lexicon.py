@@ -58,6 +58,7 @@ class Lexicon:
     months: frozenset[str]
     identifier_heads: frozenset[str]
     change_verbs: frozenset[str]
+    money_cues: frozenset[str]
     #: Qualifier phrases by their token tuple, for looking back from a number.
     hedges: dict[tuple[str, ...], Qualifier] = field(default_factory=dict)
 
@@ -109,5 +110,6 @@ def load_lexicon() -> Lexicon:
     months = frozenset(r[0] for r in _lines("months.txt"))
     heads = frozenset(r[0] for r in _lines("identifier_heads.txt"))
     verbs = frozenset(r[0] for r in _lines("change_verbs.txt"))
+    cues = frozenset(r[0] for r in _lines("money_cues.txt"))
     return Lexicon(_number_words(), scales, currencies, units, qualifiers, months, heads, verbs,
-                   hedges)
+                   cues, hedges)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .amount import Amount, parse_amount
-from .lexicon import Currency, Lexicon, PhraseTable, Qualifier
+from .lexicon import Currency, Lexicon, PhraseTable
 from .tokens import Tok
 
 _RANGE_DASH = {"-", "–", "—", "~", "‒"}
@@ -27,6 +27,7 @@ class Found:
     digits: bool = False
     scaled: bool = False
     amount: Amount | None = None
+    hedge_start: int = -1  # first token of the hedge before the number
 
 
 def match_phrase(table: PhraseTable, toks: list[Tok], i: int) -> tuple[object, int] | None:
@@ -77,6 +78,8 @@ class Scanner:
         assert isinstance(cur, Currency)
         if (prefix and not cur.prefix) or (not prefix and not cur.suffix):
             return None
+        if not prefix and toks[k].kind == "sym" and end < len(toks) and toks[end].kind == "num":
+            return None
         return cur, end
 
     def _unit(self, toks: list[Tok], k: int) -> tuple[str, int] | None:
@@ -93,9 +96,11 @@ class Scanner:
         if short and first.text[0].isupper() and not first.glued and end < n \
                 and toks[end].kind == "word" and toks[end].text[:1].isupper():
             return None  # "PA 23456 F Block"
-        if first.text in ("C", "F", "K") and not first.glued and k >= 1 and \
-                toks[k - 1].kind == "word":
-            return None
+        if first.text in ("C", "F", "K") and (first.glued or (
+                end < n and toks[end].glued)):
+            return None  # "777F", "13F", "2021 C.P.I.", "800,000 F-Series"
+        if end < n and toks[end].glued and toks[end].kind in ("num", "word"):
+            return None  # "24703m212"
         return unit, end
 
     # -- one element: [currency] amount [scale] [percent|currency|unit] --------------------
@@ -121,9 +126,16 @@ class Scanner:
                 again = self._currency(toks, end, prefix=False)
                 if again is not None and again[0].iso == cur.iso and again[0].divisor == 1:
                     end = again[1]  # "$ 10 dollars"
-                return Found(i, end, sign * amt.value / cur.divisor, "money", cur.iso,
+                value = amt.value / cur.divisor
+                if not amt.scaled:
+                    value, end = self._minor_tail(toks, end, value, cur)
+                return Found(i, end, sign * value, "money", cur.iso,
                              digits=amt.digits, scaled=amt.scaled, amount=amt)
         amt = parse_amount(self.lex, toks, j)
+        if amt is None and t.lower in ("a", "an") and sign > 0:
+            hit = self._currency(toks, i + 1, prefix=False)
+            if hit is not None and toks[i + 1].kind == "word":
+                return Found(i, hit[1], 1.0 / hit[0].divisor, "money", hit[0].iso)
         if amt is None:
             return None
         value, k = sign * amt.value, amt.end
@@ -156,6 +168,11 @@ class Scanner:
                 found.value = value / cur_hit[0].divisor
                 return found
         unit = self._unit(toks, k)
+        if unit is not None and unit[0] == "pound" and self._money_pounds(toks, i, unit[1], amt):
+            found.kind, found.unit, found.tok_end = "money", "GBP", unit[1]
+            if unit[1] < n and toks[unit[1]].lower == "sterling":
+                found.tok_end += 1
+            return found
         if unit is not None:
             found.kind, found.unit, found.tok_end = "quantity", unit[0], unit[1]
             self._compound_tail(toks, found)
@@ -164,6 +181,15 @@ class Scanner:
             found.kind, found.unit = "quantity", "year"  # "aged 45": an age in years
         return found
 
+    def _money_pounds(self, toks: list[Tok], i: int, end: int, amt: Amount) -> bool:
+        """Whether "pounds" here is sterling: after a scale, or near a word about money."""
+        if amt.scaled or (end < len(toks) and toks[end].lower == "sterling"):
+            return True
+        if end < len(toks) and toks[end].lower == "of":
+            return False  # "two pounds of rice"
+        cues = self.lex.money_cues
+        return any(t.lower in cues for t in toks[max(0, i - 8):min(len(toks), end + 4)])
+
     def _minor_tail(self, toks: list[Tok], k: int, value: float,
                     cur: Currency) -> tuple[float, int]:
         """ "3 dollars 50 cents", "$20 and 43c": add the minor unit after a major one."""
@@ -171,16 +197,21 @@ class Scanner:
         if cur.divisor != 1 or k >= n:
             return value, k
         j = k + 1 if toks[k].lower == "and" else k
-        if j >= n or toks[j].kind != "num" or "." in toks[j].text:
+        if j >= n or not value.is_integer():
             return value, k
-        cents = float(toks[j].text)
-        if cents >= 100:
+        amt = parse_amount(self.lex, toks, j)
+        if amt is None or amt.kind != "cardinal" or amt.scaled or not 0 < amt.value < 100 \
+                or not amt.value.is_integer() or "." in toks[j].text:
             return value, k
-        hit = self._currency(toks, j + 1, prefix=False)
+        cents, e = amt.value, amt.end
+        hit = self._currency(toks, e, prefix=False)
         if hit is not None and hit[0].divisor == 100:
             return value + cents / 100, hit[1]
-        if j + 1 < n and toks[j + 1].lower == "c" and toks[j + 1].glued:
-            return value + cents / 100, j + 2
+        if e < n and toks[e].lower in ("c", "sen", "sens", "kopiykas") and (
+                toks[e].glued or toks[e].lower != "c"):
+            return value + cents / 100, e + 1
+        if e >= n or (toks[e].kind == "sym" and toks[e].text not in _RANGE_DASH):
+            return value + cents / 100, e  # "15 dollars 50."
         return value, k
 
     def _compound_tail(self, toks: list[Tok], found: Found) -> None:
@@ -235,6 +266,12 @@ class Scanner:
             return None
         if first.unit and second.unit and first.unit != second.unit:
             return None
+        if "fraction" in (first.kind, second.kind) and first.kind != second.kind:
+            return None
+        if first.kind not in ("cardinal", second.kind):
+            if not (first.kind in ("money", "percent", "quantity") and second.kind == "cardinal"
+                    and conn != "and"):
+                return None
         lo, hi = first.value, second.value
         assert isinstance(lo, float) and isinstance(hi, float)
         if second.scaled and not first.scaled and second.amount and first.amount and \
@@ -255,22 +292,40 @@ class Scanner:
         return any(word[:len(word) - cut] in verbs for cut in (0, 1, 2, 3) if len(word) > cut)
 
     def _hedge(self, toks: list[Tok], found: Found) -> None:
+        """Set the hedge written before ("about 30") or after ("500 or more") the number."""
         i = found.tok_start
         if i > 0 and toks[i - 1].lower in ("between", "from") and isinstance(found.value, list):
             i -= 1
-        for size in (3, 2, 1):
+        found.hedge_start = i
+        for size in (5, 4, 3, 2, 1):
             if i - size < 0:
                 continue
             key = tuple(t.lower for t in toks[i - size:i])
             qual = self.lex.hedges.get(key)
-            if qual is not None:
-                found.qualifier = qual
+            if qual is not None and key[0] not in ("or", "and"):
+                found.qualifier, found.hedge_start = qual, i - size
                 return
         k = found.tok_end
-        if k + 1 < len(toks) and toks[k].lower == "or" and toks[k + 1].lower in ("more", "so"):
-            word = toks[k + 1].lower
-            found.qualifier = Qualifier("or " + word, word == "so",
-                                        "lower" if word == "more" else "none")
+        key = tuple(t.lower for t in toks[k:k + 2])
+        if key and key[0] in ("or", "and") and key in self.lex.hedges:
+            found.qualifier = self.lex.hedges[key]
+
+    def _bound_pair(self, toks: list[Tok], prev: Found, cur: Found) -> Found | None:
+        """ "more than 10 and less than 20": two opposite bounds make one range."""
+        qp, qc = prev.qualifier, cur.qualifier
+        if qp is None or qc is None or {qp.bound, qc.bound} != {"lower", "upper"}:
+            return None
+        between = [t.lower for t in toks[prev.tok_end:cur.hedge_start]]
+        if between not in (["and"], ["but"], [","], [",", "and"], [",", "but"]):
+            return None
+        if prev.unit != cur.unit or isinstance(prev.value, list) or isinstance(cur.value, list):
+            return None
+        lo, hi = (prev.value, cur.value) if qp.bound == "lower" else (cur.value, prev.value)
+        if not lo < hi:
+            return None
+        kind = "range" if prev.kind in ("cardinal", "fraction") else prev.kind
+        return Found(prev.tok_start, cur.tok_end, [lo, hi], kind, prev.unit,
+                     digits=prev.digits, hedge_start=prev.hedge_start)
 
     # -- the scan ---------------------------------------------------------------------
     def scan(self, toks: list[Tok]) -> list[Found]:
@@ -293,7 +348,11 @@ class Scanner:
                     continue
                 found = joined
             self._hedge(toks, found)
-            out.append(found)
+            pair = self._bound_pair(toks, out[-1], found) if out else None
+            if pair is not None:
+                out[-1] = pair
+            else:
+                out.append(found)
             i = found.tok_end
         return out
 
