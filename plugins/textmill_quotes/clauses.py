@@ -124,14 +124,20 @@ def speaker_range(subject: Token) -> tuple[int, int]:
 
 def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
     """Token indices of the content clause governed by a cue verb (may be discontinuous)."""
-    for child in tok.children:
-        if child.dep_ in cue.complements:
+    children = list(tok.children)
+    for child in children:
+        if child.dep_ in ("ccomp", "xcomp") and child.dep_ in cue.complements:
             indices = {t.i for t in child.subtree}
             if child.dep_ == "xcomp":  # "urged Congress to act": the object belongs to the clause
                 for obj in tok.children:
                     if obj.dep_ == "dobj" and obj.i < child.i:
                         indices |= {t.i for t in obj.subtree}
             return _pruned(child, indices, cues)
+    for child in children:
+        if child.dep_ == "dobj" and "dobj" in cue.complements and child.i > tok.i:
+            return sorted(t.i for t in child.subtree)
+        if child.dep_ == "prep" and child.lower_ == "for" and "for" in cue.complements:
+            return sorted(t.i for g in child.children if g.dep_ == "pobj" for t in g.subtree)
     if tok.dep_ == "parataxis":  # "The plan, he said, will fail": the host clause is the content
         inner = {t.i for t in tok.subtree}
         return sorted(t.i for t in tok.head.subtree if t.i not in inner)
@@ -172,7 +178,8 @@ def cue_span(tok: Token) -> tuple[int, int, str]:
     """The cue's characters (verb plus particle: "point out") and lemma."""
     end = tok.idx + len(tok)
     for child in tok.rights:
-        if child.dep_ == "prt" and child.i == tok.i + 1:
+        if child.dep_ == "prt" and child.i == tok.i + 1 or (
+                child.dep_ == "prep" and child.lower_ == "for" and child.i == tok.i + 1):
             end = child.idx + len(child)
     return tok.idx, end, tok.lemma_.lower()
 

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from importlib import resources
 
 CLASSES = ("speech", "belief", "intent", "evidence")
+#: Dependents that carry content: clauses, a direct object ("cited the report"), or the
+#: object of "for" ("called for a ban").
+COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "for"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +32,10 @@ def parse_cues(text: str, *, source: str = "cues.tsv") -> dict[str, Cue]:
             raise ValueError(f"{source}:{number}: expected 'lemma<TAB>class<TAB>complements' "
                              f"with class in {CLASSES}, got {line!r}")
         comps = frozenset(c.strip() for c in parts[2].split(",") if c.strip())
-        unknown = comps - {"ccomp", "xcomp"}
+        unknown = comps - COMPLEMENTS
         if unknown:
             raise ValueError(f"{source}:{number}: unknown complement {sorted(unknown)[0]!r}; "
-                             "expected ccomp or xcomp")
+                             f"expected one of {sorted(COMPLEMENTS)}")
         cues[parts[0]] = Cue(parts[0], parts[1], comps)
     return cues
 
