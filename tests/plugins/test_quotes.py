@@ -32,7 +32,7 @@ def test_marks_pairing(text, expected):
 @pytest.mark.parametrize(("line", "message"), [
     ("say\tspeech", "expected 'lemma<TAB>class<TAB>complements'"),
     ("say\tnoise\tccomp", "expected 'lemma<TAB>class<TAB>complements'"),
-    ("say\tspeech\tdobj", "unknown complement 'dobj'"),
+    ("say\tspeech\tnsubj", "unknown complement 'nsubj'"),
 ])
 def test_lexicon_rejects_bad_lines(line, message):
     with pytest.raises(ValueError, match=message):
