@@ -19,8 +19,10 @@ from .names import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
+#: Lines longer than this (in characters) are paragraphs, never headlines.
+MAX_HEADLINE = 200
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _TERMINAL = tuple('.!?"”’)…')
 #: Labels the small model gives to place names it does not know well.
@@ -84,6 +86,8 @@ class Lines:
 def is_headline(line: str) -> bool:
     """A title-case line (most content words capitalised) with no sentence-final mark."""
     line = line.strip()
+    if len(line) > MAX_HEADLINE:
+        return False
     words = _WORD.findall(line)
     content = [w for w in words if w.lower() not in SMALL_WORDS]
     if not content:
@@ -96,9 +100,34 @@ def is_headline(line: str) -> bool:
     return capitalised >= 0.7
 
 
-def _extend_left(doc: Doc, ent: Span, t: Tables) -> int:
+def ent_spans(doc: Doc) -> list[tuple[int, int, int, int, str]]:
+    """``(start_token, end_token, start_char, end_char, label)`` of each entity.
+
+    Reads the IOB arrays at once: ``doc.ents`` builds a Token object for every token of the
+    document, which costs more than all the rest of this step.
+    """
+    import numpy as np
+
+    if not len(doc):
+        return []
+    arr = doc.to_array(["ENT_IOB", "ENT_TYPE", "IDX", "LENGTH"])
+    iob = arr[:, 0]
+    starts = np.flatnonzero(iob == 3)  # B
+    if not len(starts):
+        return []
+    breaks = np.append(np.flatnonzero(iob != 1), len(doc))  # anything but I ends an entity
+    ends = breaks[np.searchsorted(breaks, starts, side="right")]
+    first_chars = arr[starts, 2].tolist()
+    last = ends - 1
+    end_chars = (arr[last, 2] + arr[last, 3]).tolist()
+    strings = doc.vocab.strings
+    labels = [strings[h] for h in arr[starts, 1].tolist()]
+    return list(zip(starts.tolist(), ends.tolist(), first_chars, end_chars, labels, strict=True))
+
+
+def _extend_left(doc: Doc, first: int, t: Tables) -> int:
     """Start of a PERSON span grown over given names the model left out ("Rustem Umerov")."""
-    i = ent.start
+    i = first
     for _ in range(2):
         if i < 2:
             break
@@ -115,7 +144,7 @@ def _extend_left(doc: Doc, ent: Span, t: Tables) -> int:
 
 
 def doc_mentions(doc: Doc, *, labels: Collection[str], stop_words: Collection[str],
-                 t: Tables) -> Candidates:
+                 t: Tables, text: str | None = None) -> Candidates:
     """Candidate mentions of ``doc``, in text order.
 
     Args:
@@ -123,19 +152,20 @@ def doc_mentions(doc: Doc, *, labels: Collection[str], stop_words: Collection[st
         labels: labels that may found a cluster; other non-numeric labels give weak mentions.
         stop_words: lowercase stop words; a lone one is a weak mention ("It", "May").
         t: the plugin's tables.
+        text: ``doc.text`` when the caller has it (``doc.text`` joins every token again).
     """
-    text = doc.text
+    if text is None:
+        text = doc.text
     lines = Lines(text)
     out: list[Mention] = []
     numeric: list[tuple[int, int]] = []
-    for ent in doc.ents:
-        label = ent.label_
+    for first, _, ent_start, ent_end, label in ent_spans(doc):
         if label in NUMERIC_LABELS:
-            numeric.append((ent.start_char, ent.end_char))
+            numeric.append((ent_start, ent_end))
             continue
         person = label == "PERSON"
-        start = _extend_left(doc, ent, t) if person else ent.start_char
-        start, end = trim_span(text, start, ent.end_char, person=person, t=t)
+        start = _extend_left(doc, first, t) if person else ent_start
+        start, end = trim_span(text, start, ent_end, person=person, t=t)
         if start >= end:
             continue
         surface = text[start:end]
@@ -147,7 +177,7 @@ def doc_mentions(doc: Doc, *, labels: Collection[str], stop_words: Collection[st
         if is_title_phrase(key, t):
             continue  # "Defense" of "Defense Minister", a lone "President"
         out.append(Mention(start, end, surface, key, label, False, lines.headline(start),
-                           ent.start_char, ent.end_char))
+                           ent_start, ent_end))
     _relabel(out, t)
     for m in out:
         m.weak = m.label not in labels or (

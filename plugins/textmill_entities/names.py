@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 #: Labels of the OntoNotes scheme that en_core_web_* models predict.
@@ -97,17 +97,18 @@ def acronym_key(key: str) -> str:
     return key.replace(".", "").replace(" ", "").upper()
 
 
-def initialisms(key: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def initialisms(key: str) -> frozenset[str]:
     """Initialisms a multi-word name may be abbreviated to ('United Nations' -> {'UN'})."""
     words = [w for w in re.split(r"[\s-]+", key) if w]
     if len(words) < 2:
-        return set()
+        return frozenset()
     content = [w for w in words if w.lower() not in SMALL_WORDS]
     if len(content) < 2 or not all(w[:1].isupper() for w in content):
-        return set()
+        return frozenset()
     out = {"".join(w[0] for w in content).upper()}
     out.add("".join(w[0] for w in words if w != "&").upper())
-    return {a for a in out if len(a) >= 2}
+    return frozenset(a for a in out if len(a) >= 2)
 
 
 def is_title_phrase(key: str, t: Tables) -> bool:

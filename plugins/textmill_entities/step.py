@@ -78,8 +78,20 @@ class EntitiesStep(Step):
         config: EntitiesConfig = self.config  # type: ignore[assignment]
         labels = frozenset(config.labels)
         out = []
-        for doc in docs:
-            found = doc_mentions(doc, labels=labels, stop_words=self.stop_words, t=self.tables)
+        for doc, record in zip(docs, records, strict=True):
+            text = record.get("text")
+            if not isinstance(text, str) or not _same_length(doc, text):
+                text = None  # not the parsed text: offsets must index doc.text
+            found = doc_mentions(doc, labels=labels, stop_words=self.stop_words, t=self.tables,
+                                 text=text)
             out.append(build_clusters(found, labels=labels, min_count=config.min_count,
                                       t=self.tables, stop_words=self.stop_words))
         return out
+
+
+def _same_length(doc: Doc, text: str) -> bool:
+    """Cheap check that ``text`` is the text ``doc`` was parsed from."""
+    if not len(doc):
+        return text == ""
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws) == len(text)
