@@ -1,0 +1,360 @@
+"""The Dask executor: same records as the local executor, bounded and ordered, faults survived."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from textmill import (
+    Document,
+    PluginError,
+    UsageError,
+    get_plugin_manager,
+    load_pipeline,
+    pipeline_from_dict,
+)
+from textmill.executors import InlineExecutor, make_executor
+from textmill.inputs import iter_documents
+from textmill.outputs import JsonlSink
+from textmill.runner import run_pipeline
+
+from .conftest import DEMO_PLUGIN, ROOT, make_distribution
+
+pytest.importorskip("distributed")
+
+SLOW_PLUGIN = '''
+import os
+import time
+
+from textmill import Step, StepConfig, hookimpl
+
+
+class SlowConfig(StepConfig):
+    seconds: float = 0.05
+
+
+class Slow(Step):
+    """Sleeps per document and records which process did the work."""
+
+    name = "slow"
+    Config = SlowConfig
+    provides = "slow"
+
+    def process_doc(self, doc, record):
+        time.sleep(self.config.seconds)
+        return {"pid": os.getpid(), "tokens": len(doc)}
+
+
+@hookimpl
+def register_steps(register):
+    "Register the slow step"
+    register(Slow)
+'''
+
+SHOUT_PLUGIN = '''
+from textmill import Step, hookimpl
+
+
+class Shout(Step):
+    """Upper-cases the text; installed on the client only, never on the workers."""
+
+    name = "shout"
+    provides = "shout"
+
+    def process_doc(self, doc, record):
+        return doc.text.upper()
+
+
+@hookimpl
+def register_steps(register):
+    "Register the shout step"
+    register(Shout)
+'''
+
+PEOPLE = ["Maria Lopez", "Ahmed Karimi", "Olena Shevchenko", "Kenji Watanabe", "Grace Mensah"]
+PLACES = ["Nairobi", "Lisbon", "Kyiv", "Osaka", "Toronto", "Santiago", "Hanoi", "Oslo"]
+ORGS = ["the World Bank", "Reuters", "the United Nations", "Siemens", "the European Commission"]
+EVENTS = ["a port strike", "the harvest", "a flood", "the budget talks", "a rail merger"]
+
+
+def written_texts(n: int = 40) -> list[str]:
+    """``n`` short news texts, distinct from each other, written for these tests."""
+    texts = []
+    for i in range(n):
+        person, place = PEOPLE[i % len(PEOPLE)], PLACES[i % len(PLACES)]
+        org, event = ORGS[i % len(ORGS)], EVENTS[(i // 2) % len(EVENTS)]
+        texts.append(
+            f"{place} reports on {event}\n\n"
+            f"{person} told {org} on Tuesday that {event} in {place} had cost about "
+            f"${i + 2}.{i % 10} million and affected {120 * (i + 1):,} workers. "
+            f"\"We expect {i % 7 + 3}% more next year,\" {person.split()[-1]} said. "
+            f"Officials in {PLACES[(i + 3) % len(PLACES)]} disagreed, citing {i + 11} reports.")
+    return texts
+
+
+def corpus(seed_text: str) -> list[Document]:
+    """The seed article, 40 written texts, one failing and one unreadable document."""
+    docs = [Document(id="seed", text=seed_text, source="seeds/north-korea-ukraine.txt")]
+    docs += [Document(id=f"t{i:02d}", text=t, meta={"n": i})
+             for i, t in enumerate(written_texts())]
+    docs.insert(7, Document(id="boom", text="This one will EXPLODE on purpose."))
+    docs.insert(20, Document(id="unreadable", text="", error="bad.txt: not valid utf-8"))
+    return docs
+
+
+# -- one cluster for the module: workers see the demo plugins, not the client-only one -------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Plugin distributions put on sys.path and PYTHONPATH before any worker starts."""
+    root = tmp_path_factory.mktemp("site")
+    make_distribution(root, "textmill_demo_words", DEMO_PLUGIN)
+    make_distribution(root, "textmill_test_slow", SLOW_PLUGIN)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(root))
+        mp.setenv("PYTHONPATH", os.pathsep.join([str(root), *sys.path]))
+        yield root
+
+
+@pytest.fixture(scope="module")
+def scheduler(site):
+    """Address of a LocalCluster of 2 single-threaded worker processes."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture
+def client_only(tmp_path, monkeypatch, site):
+    """The 'shout' step, installed in this process after the workers started."""
+    root = make_distribution(tmp_path / "client-only", "textmill_test_shout", SHOUT_PLUGIN)
+    monkeypatch.syspath_prepend(str(root))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(root), str(site), *sys.path]))
+    return root
+
+
+def pipeline(steps, model, **extra):
+    data = {"textmill": 1, "name": "dasktest", "model": model, "steps": steps, **extra}
+    return pipeline_from_dict(data, get_plugin_manager())
+
+
+def run_to(pipe, docs, out: Path, **options):
+    summary = run_pipeline(pipe, iter(docs), [JsonlSink(str(out))], pm=get_plugin_manager(),
+                           **options)
+    return summary, [json.loads(line) for line in out.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("steps, batch_size", [
+    ([{"use": "words", "config": {"min_length": 2}}], 3),
+    ([{"use": "words"}, {"use": "slow", "config": {"seconds": 0.0}}], 32),
+])
+def test_dask_executor_matches_local_executor(scheduler, blank_model, seed_text, tmp_path,
+                                              steps, batch_size):
+    pipe = pipeline(steps, blank_model, batch_size=batch_size)
+    docs = corpus(seed_text)
+    local_summary, local = run_to(pipe, docs, tmp_path / "local.jsonl")
+    dask_summary, remote = run_to(pipe, docs, tmp_path / "dask.jsonl", executor="dask",
+                                  scheduler=scheduler)
+    for record in local + remote:
+        record.get("slow", {}).pop("pid", None)  # which process did the work may differ
+    assert remote == local
+    assert [r["id"] for r in remote] == [d.id for d in docs]
+    assert (dask_summary.processed, dask_summary.failed) == (local_summary.processed, 2)
+
+
+@pytest.mark.parametrize("chunks", [30])
+def test_dask_executor_bounds_chunks_in_flight(scheduler, blank_model, chunks):
+    pipe = pipeline([{"use": "words"}], blank_model)
+    ex = make_executor(pipe, executor="dask", scheduler=scheduler)
+    pulled = []
+
+    def source():
+        for i in range(chunks):
+            pulled.append(i)
+            yield [Document(id=f"c{i}", text=f"chunk number {i}")]
+
+    try:
+        for seen, records in enumerate(ex.map(source()), 1):
+            assert records[0]["id"] == f"c{seen - 1}"
+            assert len(pulled) - seen < 2 * 2  # two single-threaded workers
+    finally:
+        ex.close()
+    assert seen == chunks
+
+
+@pytest.mark.parametrize("steps, named", [
+    ([{"use": "shout"}], ["'shout'", "'textmill_test_shout'", "'textmill-test-shout' 0.1.0"]),
+    ([{"use": "words"}, {"use": "shout"}], ["step 'shout'"]),
+])
+def test_dask_executor_missing_plugin_names_step_and_worker(scheduler, client_only, blank_model,
+                                                            steps, named):
+    ex = make_executor(pipeline(steps, blank_model), executor="dask", scheduler=scheduler)
+    try:
+        with pytest.raises(PluginError) as info:
+            list(ex.map([[Document(id="a", text="hello")]]))
+    finally:
+        ex.close()
+    message = str(info.value)
+    for part in [*named, "not installed on dask worker tcp://127.0.0.1:", "docs/scaling.md"]:
+        assert part in message
+    assert "'words'" not in message
+
+
+@pytest.mark.parametrize("version", ["9.9.9"])
+def test_dask_executor_refuses_other_plugin_versions(scheduler, blank_model, version):
+    ex = make_executor(pipeline([{"use": "words"}], blank_model), executor="dask",
+                       scheduler=scheduler)
+    ex.expected["words"][2] = version  # as if the client had another release installed
+    try:
+        with pytest.raises(PluginError, match=f"'words'.*dask worker tcp://.*{version}"):
+            list(ex.map([[Document(id="a", text="hello")]]))
+    finally:
+        ex.close()
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9"])
+def test_dask_executor_unreachable_scheduler_is_a_usage_error(blank_model, monkeypatch,
+                                                              address):
+    from textmill import dask_executor
+
+    monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", 1.0)
+    with pytest.raises(UsageError, match=f"cannot connect to the dask scheduler '{address}'"):
+        make_executor(pipeline([{"use": "words"}], blank_model), executor="dask",
+                      scheduler=address)
+
+
+@pytest.mark.parametrize("code", [
+    "import textmill.dask_executor, textmill.runner, textmill.cli",
+    "import textmill.executors as e, textmill.pipeline as p; "
+    "e.make_executor(p.pipeline_from_dict({'textmill': 1, 'name': 'x', 'model': 'none', "
+    "'steps': [{'use': 'words'}]}), workers=2).close()",
+])
+def test_dask_executor_dask_stays_an_optional_import(site, code):
+    check = f"{code}\nimport sys; print(sorted(m for m in ('dask', 'distributed') if m in " \
+            "sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+# -- through the command line ---------------------------------------------------------------
+
+def textmill(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "textmill", *args], capture_output=True,
+                          text=True, timeout=300, env=env)
+
+
+def write_pipeline(path: Path, model: str, steps: str, extra: str = "") -> Path:
+    path.write_text(textwrap.dedent(f"""\
+        textmill: 1
+        name: words
+        model: {model}
+        batch_size: 4
+        steps:
+        """) + textwrap.indent(steps, "  ") + extra)
+    return path
+
+
+@pytest.fixture
+def jsonl_corpus(tmp_path, seed_text):
+    path = tmp_path / "corpus.jsonl"
+    with path.open("w") as fh:
+        for doc in corpus(seed_text):
+            if doc.error is None:
+                fh.write(json.dumps({"id": doc.id, "text": doc.text, "meta": doc.meta}) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("how", ["option", "pipeline file"])
+def test_dask_executor_cli_scheduler_matches_local(scheduler, blank_model, jsonl_corpus,
+                                                   tmp_path, how):
+    steps = "- use: words\n  config: {min_length: 3}\n"
+    extra = f"executor: dask\nscheduler: {scheduler}\n" if how == "pipeline file" else ""
+    pipe = write_pipeline(tmp_path / "p.yaml", blank_model, steps, extra)
+    local = tmp_path / "local.jsonl"
+    run_to(load_pipeline(str(pipe)), iter_documents([str(jsonl_corpus)]), local)
+    options = ["--executor", "dask", "--scheduler", scheduler] if how == "option" else []
+    proc = textmill("run", str(pipe), str(jsonl_corpus), "-o", str(tmp_path / "dask.jsonl"),
+                    *options)
+    assert proc.returncode == 1, proc.stderr
+    assert "processed=41 skipped=0 failed=1" in proc.stderr
+    assert (tmp_path / "dask.jsonl").read_text() == local.read_text()
+
+
+def test_dask_executor_cli_missing_plugin_exits_4(scheduler, client_only, blank_model,
+                                                  jsonl_corpus, tmp_path):
+    pipe = write_pipeline(tmp_path / "p.yaml", blank_model, "- use: shout\n")
+    proc = textmill("run", str(pipe), str(jsonl_corpus), "--executor", "dask",
+                    "--scheduler", scheduler)
+    assert proc.returncode == 4, proc.stderr
+    assert "Error: step 'shout' (plugin 'textmill_test_shout'" in proc.stderr
+    assert "not installed on dask worker tcp://" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+# -- faults ----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("docs, per_chunk, seconds", [(60, 2, 0.05)])
+def test_dask_executor_survives_a_killed_worker(site, blank_model, docs, per_chunk, seconds):
+    pipe = pipeline([{"use": "slow", "config": {"seconds": seconds}}], blank_model)
+    ex = make_executor(pipe, workers=2, executor="dask")
+    chunks = [[Document(id=f"d{i + j:03d}", text=f"document {i + j}")
+               for j in range(per_chunk)] for i in range(0, docs, per_chunk)]
+    records, victim = [], None
+    try:
+        pids = set(ex.client.run(os.getpid).values())
+        for batch in ex.map(chunks):
+            records.extend(batch)
+            if victim is None:
+                victim = batch[0]["slow"]["pid"]
+                assert victim in pids
+                os.kill(victim, signal.SIGKILL)
+        after = set(ex.client.run(os.getpid).values())
+    finally:
+        ex.close()
+    assert [r["id"] for r in records] == [f"d{i:03d}" for i in range(docs)]
+    assert all(r["errors"] == [] and r["slow"]["tokens"] == 2 for r in records)
+    assert victim not in after
+    # The victim's later chunks were recomputed by processes that were alive at the end.
+    late = {r["slow"]["pid"] for r in records[len(records) // 2:]}
+    assert victim not in late and late <= after | pids
+
+
+# -- the real model --------------------------------------------------------------------------
+
+@pytest.mark.model
+@pytest.mark.parametrize("steps", [[{"use": "entities"}, {"use": "numbers"}]])
+def test_dask_executor_matches_local_with_the_model(scheduler, seed_text, steps):
+    have = get_plugin_manager().steps()
+    missing = [s["use"] for s in steps if s["use"] not in have]
+    if missing:
+        pytest.skip(f"steps {missing} are not registered yet")
+    pipe = pipeline(steps, "en_core_web_sm", batch_size=8)
+    docs = corpus(seed_text)
+    chunks = [docs[i:i + 8] for i in range(0, len(docs), 8)]
+    local = [r for batch in InlineExecutor(pipe).map(chunks) for r in batch]
+    ex = make_executor(pipe, executor="dask", scheduler=scheduler)
+    try:
+        remote = [r for batch in ex.map(chunks) for r in batch]
+    finally:
+        ex.close()
+    assert remote == local
+    assert sum(len(r.get("entities", [])) for r in remote) > 40
+
+
+def test_dask_executor_module_is_documented():
+    text = (ROOT / "docs" / "scaling.md").read_text()
+    for needle in ["dask scheduler", "dask worker", "--scheduler", "textmill[dask]"]:
+        assert needle in text
