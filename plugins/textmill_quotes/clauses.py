@@ -74,7 +74,7 @@ def _trimmed(doc: Doc, run: list[int]) -> list[tuple[int, int]]:
 def subject_of(tok: Token) -> Token | None:
     """The subject of a cue verb, climbing to the verb it hangs off when it has none."""
     current = tok
-    for _ in range(3):
+    for _ in range(4):
         for child in current.children:
             if child.dep_ in _SUBJECTS and not (child.dep_ == "nsubjpass"
                                                 and child.lower_ == "it"):
@@ -85,7 +85,9 @@ def subject_of(tok: Token) -> Token | None:
                         return grand
         if current.dep_ == "acl" and current.head.pos_ in _SPEAKER_POS:
             return current.head  # "footage of Hillary Clinton asking, ..."
-        if current.dep_ in _SHARES_SUBJECT and current.head is not current:
+        if current.dep_ == "pcomp" and current.head.head is not current.head:
+            current = current.head.head  # "by telling them", "after saying": the host verb
+        elif current.dep_ in _SHARES_SUBJECT and current.head is not current:
             current = current.head
         else:
             break
@@ -95,9 +97,17 @@ def subject_of(tok: Token) -> Token | None:
 def adjacent_speaker(tok: Token, inside_run: Callable[[int], bool]) -> Token | None:
     """A name or pronoun right next to a cue, outside quotations ("…," said Obama)."""
     doc = tok.doc
-    for j in (tok.i + 1, tok.i + 2, tok.i - 1):
-        if 0 <= j < len(doc) and doc[j].pos_ in _SPEAKER_POS and not inside_run(doc[j].idx):
+    for j in (tok.i + 1, tok.i + 2):
+        if j < len(doc) and doc[j].pos_ in _SPEAKER_POS and not inside_run(doc[j].idx):
             return doc[j]
+    depth = 0  # walk back over "Rep. Jane Roe (D-Md.)" to the name, not into a quotation
+    for j in range(tok.i - 1, max(-1, tok.i - 10), -1):
+        t = doc[j]
+        if inside_run(t.idx) or t.text in '"“”' or (t.is_sent_start and j < tok.i - 1):
+            break
+        depth += (t.text == ")") - (t.text == "(")
+        if depth == 0 and t.pos_ in _SPEAKER_POS:
+            return t
     return None
 
 
