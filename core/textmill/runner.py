@@ -180,6 +180,11 @@ class _Journal:
         self.store.finish_run(self.run_id, processed=summary.processed,
                               skipped=summary.skipped, failed=summary.failed,
                               exit_code=exit_code)
+        still = self.store.failed_count()
+        if still:
+            logger.info("store {}: {} documents with open failures (see `textmill failures "
+                        "--store {}`; --retry reprocesses them)", self.store.path, still,
+                        self.store.path)
 
 
 def _account(pm: PluginManager, run: Run, records: list[Record]) -> None:

@@ -256,6 +256,10 @@ class Store:
                                   error=error))
                 for i, source, text, meta, error, run_id in cur.fetchall()]
 
+    def failed_count(self) -> int:
+        """Documents with open failures."""
+        return int(self.db.execute("SELECT COUNT(DISTINCT doc_id) FROM failures").fetchone()[0])
+
     def count(self, table: str) -> int:
         """Rows in ``table`` (documents, results, runs or failures)."""
         if table not in {"documents", "results", "runs", "failures"}:
