@@ -121,7 +121,7 @@ def report_file(tmp_path_factory):
         quotes=[("The harbour plan will cost $2.5 billion and create 4,000 jobs.", "Lena Ortiz",
                  "said", "direct")],
         numbers=[("$2.5 billion", 2.5e9, "money", "USD"), ("4,000", 4000, "cardinal", None),
-                 ("40%", 40, "percent", None)],
+                 ("40%", 40, "percent", "%")],
         stances=[("Dock Workers Union", "Lena Ortiz", "against", -0.55, "Critics at the Dock")])
     hostile = build_record(f"evil {PAYLOAD}", f"Eve said: \u201c{PAYLOAD}</script>\u201d",
                            quotes=[(PAYLOAD, "Eve", "said", "direct")],
@@ -148,16 +148,34 @@ def test_report_browser_screenshot_is_drawn(chromium, tmp_path, report_file):
     assert has_pixel(rows, bpp, QUOTE_INK), "the script did not draw the document's quotes"
 
 
-@pytest.mark.slow
-def test_report_browser_runs_script_and_keeps_text_inert(chromium, tmp_path, report_file):
-    fragment = "#doc=" + quote(f"evil {PAYLOAD}", safe="")
-    proc, console = browse(chromium, tmp_path, report_file, "--dump-dom", fragment=fragment)
+def dump_dom(chromium, tmp_path, page, fragment=""):
+    proc, console = browse(chromium, tmp_path, page, "--dump-dom", fragment=fragment)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert not console, console
-    dom = proc.stdout
-    head = dom[:dom.index("<head")]
+    head = proc.stdout[:proc.stdout.index("<head")]
     assert 'data-report-ready="1"' in head and "data-report-error" not in head
+    return proc.stdout, head
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("marks", [[
+    'class="quote direct" title="direct quote · Lena Ortiz"',
+    'class="num" title="= USD 2,500,000,000 · money"', 'class="num" title="= 40% · percent"',
+    'class="ent" title="ORG · Dock Workers Union"', '<span class="id">news/0023</span>',
+    "page 1 of 2",
+]])
+def test_report_browser_draws_first_document(chromium, tmp_path, report_file, marks):
+    dom, _ = dump_dom(chromium, tmp_path, report_file)
+    for mark in marks:
+        assert mark in dom, mark
+    assert "news/0024" not in dom.split('id="report-data"')[0]  # page 2 is not drawn
+
+
+@pytest.mark.slow
+def test_report_browser_keeps_hostile_text_inert(chromium, tmp_path, report_file):
+    dom, head = dump_dom(chromium, tmp_path, report_file,
+                         fragment="#doc=" + quote(f"evil {PAYLOAD}", safe=""))
     assert 'class="doctext"' in dom and 'class="quote direct"' in dom
-    assert "data-pwned=\"1\"" not in head  # the payload never ran...
+    assert 'data-pwned="1"' not in head  # the payload never ran...
     assert "&lt;img src=x onerror=" in dom  # ...and is shown as text
     assert dom.count("<img") == 0

@@ -32,6 +32,7 @@ class Overview:
     top: int = 15
     matrix_size: int = 10
     colors: LabelColors | None = None
+    steps: set[str] = field(default_factory=set)
     docs: int = 0
     docs_with_errors: int = 0
     totals: Counter[str] = field(default_factory=Counter)
@@ -71,6 +72,7 @@ class Overview:
             if stance["score"] is not None:
                 self.scores[pair].append(stance["score"])
         self.totals["stances"] += len(doc["stances"])
+        self.steps.update(doc["has"])
 
     def render(self) -> str:
         """The overview section's HTML (every value escaped)."""
@@ -110,10 +112,10 @@ class Overview:
             rows.append(
                 f'<li><button type="button" class="pick" data-search="{_e(name)}" '
                 f'title="Show the documents that mention {_e(name)}">'
-                f'<span class="name">{_e(name)}{chip}</span>'
-                f'<span class="bar"><span style="width:{width}%"></span></span>'
+                f'<span class="row"><span class="name">{_e(name)}</span>{chip}'
                 f'<span class="count">{_plural(tally.count, unit)}</span>'
-                f'<span class="docs">{_plural(docs, "doc")}</span>'
+                f'<span class="docs">{_plural(docs, "doc")}</span></span>'
+                f'<span class="bar"><span style="width:{width}%"></span></span>'
                 "</button></li>")
         return f'<ol class="ranked">{"".join(rows)}</ol>'
 
@@ -128,7 +130,9 @@ class Overview:
     def _matrix_panel(self) -> str:
         head = '<div class="panel wide"><h2>Who stands where</h2>'
         if not self.stances:
-            return head + '<p class="empty">No stances found.</p></div>'
+            why = "No stances found." if "stances" in self.steps else \
+                "No stances: the records hold no stance results (no stance step ran)."
+            return f'{head}<p class="empty">{why}</p></div>'
         holders = _top_keys(self.stances, 0, self.matrix_size)
         # Targets that the shown holders talk about, so no row comes out empty.
         chosen = {pair: c for pair, c in self.stances.items() if pair[0] in holders}

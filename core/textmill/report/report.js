@@ -32,7 +32,8 @@
     if (n.value === null || n.value === undefined) return "?";
     let v = Array.isArray(n.value) ? fmt(n.value[0]) + "\u2013" + fmt(n.value[1]) : fmt(n.value);
     if (n.kind === "percent") v += "%";
-    if (n.unit) v = n.kind === "money" ? n.unit + " " + v : v + " " + n.unit;
+    const unit = n.kind === "percent" && /^(%|percent|per ?cent)$/i.test(n.unit || "") ? null : n.unit;
+    if (unit) v = n.kind === "money" ? unit + " " + v : v + " " + unit;
     return v;
   }
 
@@ -408,5 +409,6 @@
     if (docs.length) select(start, false);
     else { drawList(); $("doc").replaceChildren(el("p", "empty", "The results hold no documents.")); }
     root.dataset.reportReady = "1";
+    root.dataset.readyMs = String(Math.round(performance.now()));  // for the benchmark
   } catch (err) { fail(err); }
 })();
