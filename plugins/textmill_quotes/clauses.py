@@ -18,6 +18,7 @@ _SHARES_SUBJECT = ("xcomp", "conj", "advcl")
 _SPEAKER_CUT = ("relcl", "acl", "punct", "cc", "conj", "prep")
 _MAX_SPEAKER_TOKENS = 12
 _SPEAKER_POS = ("PROPN", "PRON", "NOUN")
+_NOT_SPEAKERS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY")
 #: Dependents of a content clause that start an attribution of their own.
 _OWN_ATTRIBUTION = ("conj", "advcl", "parataxis")
 #: Trailing modifiers set off by a comma, which reported content usually stops before.
@@ -98,7 +99,8 @@ def adjacent_speaker(tok: Token, inside_run: Callable[[int], bool]) -> Token | N
     """A name or pronoun right next to a cue, outside quotations ("…," said Obama)."""
     doc = tok.doc
     for j in (tok.i + 1, tok.i + 2):
-        if j < len(doc) and doc[j].pos_ in _SPEAKER_POS and not inside_run(doc[j].idx):
+        if j < len(doc) and doc[j].pos_ in _SPEAKER_POS and not inside_run(doc[j].idx) \
+                and doc[j].ent_type_ not in _NOT_SPEAKERS:  # "said Monday"
             return doc[j]
     depth = 0  # walk back over "Rep. Jane Roe (D-Md.)" to the name, not into a quotation
     for j in range(tok.i - 1, max(-1, tok.i - 10), -1):
@@ -106,7 +108,7 @@ def adjacent_speaker(tok: Token, inside_run: Callable[[int], bool]) -> Token | N
         if inside_run(t.idx) or t.text in '"“”' or (t.is_sent_start and j < tok.i - 1):
             break
         depth += (t.text == ")") - (t.text == "(")
-        if depth == 0 and t.pos_ in _SPEAKER_POS:
+        if depth == 0 and t.pos_ in _SPEAKER_POS and t.ent_type_ not in _NOT_SPEAKERS:
             return t
     return None
 

@@ -141,6 +141,10 @@ def _dedupe(atts: list[Attribution]) -> list[Attribution]:
         if att.kind == "indirect" and any(
                 d.start <= att.start and att.end <= d.end for d in directs):
             continue
+        if att.kind == "indirect" and att.cue is not None and any(
+                o is not att and o.start <= att.cue[0] and att.end <= o.end
+                and o.start < att.start for o in atts):
+            continue  # "Lynch said she recalled thinking ...": the report, not the recollection
         seen.add(key)
         att.spans.sort()
         out.append(att)
