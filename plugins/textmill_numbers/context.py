@@ -21,6 +21,8 @@ _PRONOUN_ONE = {"the", "this", "that", "which", "each", "any", "every", "no", "a
                 "only", "little", "last", "next", "right", "wrong", "new", "old", "other",
                 "big", "small", "young", "loved", "chosen", "latest", "first"}
 _SENTENCE_END = {".", "!", "?", "\"", "“", "”", ":", "\n"}
+# Tags, not POS: the attribute ruler that maps POS is not run when no step needs it.
+_NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
 _COUNTED_KINDS = {"cardinal", "range", "ordinal", "fraction", "percent"}
 
 
@@ -96,6 +98,8 @@ def keep(found: Found, toks: list[Tok], lex: Lexicon, ctx: Context) -> bool:
         return True
     if prev is not None and first.glued and prev.kind == "word":
         return False  # "G7", "i7", "MH17"
+    if prev is not None and prev.text == "/" and prev.glued and first.glued:
+        return False  # "9/11", "24/7": a slash pair that is not a fraction
     if prev is not None and prev.text in ("-", "/", "#", "№") and first.glued and (
             prev.text == "#" or (s >= 2 and prev.glued and toks[s - 2].kind == "word"
                                  and toks[s - 2].lower not in lex.words)):
@@ -110,8 +114,8 @@ def keep(found: Found, toks: list[Tok], lex: Lexicon, ctx: Context) -> bool:
             nxt.lower in ("a", "p") and e + 2 < n and toks[e + 1].text == "."
             and toks[e + 2].lower == "m")):
         return False
-    if _is_year(found, first) and not _plural_noun_after(ctx, toks, e):
-        return False
+    if _is_year(found, first) and (found.value >= 1900 or not _plural_noun_after(ctx, toks, e)):
+        return False  # counts of 1,900 and more are written with a comma in edited news
     label = ctx.entity_label(first.start, toks[e - 1].end)
     if label in _NAME_LABELS:
         return False
@@ -138,7 +142,7 @@ def counted(found: Found, toks: list[Tok], ctx: Context) -> str | None:
         for tok in span:
             head = tok.head
             if tok.dep_ in ("nummod", "amod", "compound", "quantmod", "nmod") \
-                    and head.i not in inside and head.i > tok.i and head.pos_ in ("NOUN", "PROPN"):
+                    and head.i not in inside and head.i > tok.i and head.tag_ in _NOUN_TAGS:
                 return head.text
     for tok in span:
         if tok.head.i in inside and tok.head.i != tok.i:
@@ -146,7 +150,7 @@ def counted(found: Found, toks: list[Tok], ctx: Context) -> str | None:
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of" and child.i >= span.end:
                 for obj in child.children:
-                    if obj.dep_ == "pobj" and obj.pos_ in ("NOUN", "PROPN"):
+                    if obj.dep_ == "pobj" and obj.tag_ in _NOUN_TAGS:
                         return obj.text
     return None
 

@@ -76,6 +76,8 @@ class Scanner:
             return None
         cur, end = hit
         assert isinstance(cur, Currency)
+        if end - k > 1 and toks[end - 1].text == "$" and not toks[end - 1].glued:
+            return None  # "a $2.3 billion" is not A$ (Australian dollars)
         if (prefix and not cur.prefix) or (not prefix and not cur.suffix):
             return None
         if not prefix and toks[k].kind == "sym" and end < len(toks) and toks[end].kind == "num":
