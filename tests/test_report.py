@@ -236,13 +236,33 @@ def test_report_cli_writes_page_or_explains(tmp_path, seed_record, lines, code, 
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--store", "x.db"], "store is not available"),
+    (["--store", "missing.db"], "store 'missing.db' does not exist"),
     ([], "exactly one source"),
     (["missing.jsonl"], "missing.jsonl: no such results file"),
 ])
 def test_report_cli_usage_errors(tmp_path, args, message):
     proc = textmill("report", *args, "-o", str(tmp_path / "r.html"))
     assert proc.returncode == 4 and message in proc.stderr, proc.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lines", [['{"id": "b", "text": "two words"}',
+                                    '{"id": "a", "text": "one EXPLODE"}']])
+def test_report_cli_reads_a_store(tmp_path, blank_model, demo_plugin, lines):
+    pipeline = tmp_path / "words.yaml"
+    pipeline.write_text(f"textmill: 1\nname: words\nmodel: {blank_model}\n"
+                        "steps:\n  - use: words\n")
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(lines) + "\n")
+    db = tmp_path / "store.db"
+    run = textmill("run", str(pipeline), str(corpus), "--store", str(db), "-o", "-")
+    assert run.returncode == 1, run.stderr  # "a" fails on purpose
+    out = tmp_path / "report.html"
+    proc = textmill("report", "--store", str(db), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    docs = Page(out.read_text(encoding="utf-8")).data()["docs"]
+    assert [d["id"] for d in docs] == ["a", "b"]
+    assert docs[0]["errors"] and docs[1]["other"] == ["words"]
 
 
 @pytest.mark.parametrize("text", ["Mia Kent said: \u201cHello there.\u201d"])

@@ -44,10 +44,11 @@ def iter_jsonl(path: str) -> Iterator[Any]:
 
 
 def _store_records(store: str) -> Iterator[Any]:
-    """Records held in a SQLite store (the store is not part of textmill yet)."""
-    raise UsageError(f"--store {store}: the SQLite store is not available in this version of "
-                     "textmill yet. Hint: write JSON Lines with 'textmill run PIPELINE INPUT -o "
-                     "RESULTS.jsonl' and run 'textmill report RESULTS.jsonl -o report.html'.")
+    """The latest record of every document in a store written by `textmill run --store`."""
+    from .store_cli import open_existing
+
+    with open_existing(store) as db:
+        yield from db.latest_records()
 
 
 def _write(path: str, page: str) -> None:
