@@ -59,6 +59,7 @@ class _Linker:
         self._link_parentheses(body, text)
         self._persons = self._full_person_keys()
         self._link_partials()
+        self._link_org_words()
 
     def _linkable(self, m: Mention) -> bool:
         """Whether ``m`` may be a partial person name: a place only as an unknown surname."""
@@ -128,15 +129,33 @@ class _Linker:
                 for m in mentions:
                     self.assigned[id(m)] = self.nearest(roots, m.start)
 
+    def _link_org_words(self) -> None:
+        """A one-word ORG that is the first or last word of one longer ORG ("Hofstra")."""
+        words: dict[str, set[str]] = defaultdict(set)
+        for key, ms in self.by_key.items():
+            if " " in key and any(m.label == "ORG" for m in ms):
+                parts = key.split(" ")
+                for w in (parts[0], parts[-1]):
+                    if w not in self.t.org_generic and w[:1].isupper():
+                        words[w].add(self.uf.find(key))
+        for key, ms in self.by_key.items():
+            roots = words.get(key, set()) - {self.uf.find(key)}
+            if len(roots) == 1 and all(m.label == "ORG" for m in ms):
+                self.uf.union(next(iter(roots)), key)
+
     def nearest(self, roots: list[str], offset: int) -> str:
-        """Of several candidate clusters, the one mentioned last before ``offset``."""
-        best, best_at = roots[0], -1
+        """Of several candidate clusters, the one named most often before ``offset``.
+
+        Ties go to the one named last: a bare "Clinton" after "Hillary Clinton" (three times)
+        and "Chelsea Clinton" (once) is Hillary; after one of each, the latest.
+        """
+        best, best_rank = roots[0], (-1, -1)
         for root in roots:
-            for key, ms in self.by_key.items():
-                if self.uf.find(key) == root:
-                    at = max((m.start for m in ms if m.start < offset), default=-1)
-                    if at > best_at:
-                        best, best_at = root, at
+            before = [m.start for key, ms in self.by_key.items() if self.uf.find(key) == root
+                      for m in ms if m.start < offset]
+            rank = (len(before), max(before, default=-1))
+            if rank > best_rank:
+                best, best_rank = root, rank
         return best
 
     def cluster_of(self, m: Mention) -> str:
@@ -247,9 +266,15 @@ def _name(ms: list[Mention]) -> str:
 
 
 def _label(strong: list[Mention], name: str) -> str:
-    votes = Counter(m.label for m in strong)
-    named = {m.label for m in strong if m.key == name}
-    return max(votes, key=lambda lb: (votes[lb], lb in named, lb))
+    """Majority label of the mentions in the name's own form, else of all mentions.
+
+    The fullest form is what the model labels best: "Pat Caddell" is PERSON even when the
+    model tags each bare "Caddell" ORG.
+    """
+    named = [m for m in strong if m.key == name] or strong
+    votes = Counter(m.label for m in named)
+    overall = Counter(m.label for m in strong)
+    return max(votes, key=lambda lb: (votes[lb], overall[lb], lb))
 
 
 def _relate(rows: list[dict], t: Tables) -> None:
@@ -264,7 +289,10 @@ def _relate(rows: list[dict], t: Tables) -> None:
     for row in rows:
         if row["label"] != "NORP":
             continue
-        place = t.demonyms.get(norm_key(row["name"]))
+        key = norm_key(row["name"])
+        if key not in t.demonyms and key.endswith("s") and key[:-1] in t.demonyms:
+            key = key[:-1]  # "Americans"
+        place = t.demonyms.get(key)
         target = places.get(t.aliases.get(place, place)) if place else _guess_place(
             row["name"], places)
         if target is not None and target is not row:

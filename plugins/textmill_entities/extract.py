@@ -165,6 +165,9 @@ def doc_mentions(doc: Doc, *, labels: Collection[str], stop_words: Collection[st
             continue
         person = label == "PERSON"
         start = _extend_left(doc, first, t) if person else ent_start
+        colon = text.find(": ", start, ent_end)
+        if colon > start:
+            ent_end = colon  # "WALLACE: Let" (a transcript's speaker): names stop at a colon
         start, end = trim_span(text, start, ent_end, person=person, t=t)
         if start >= end:
             continue
@@ -179,10 +182,40 @@ def doc_mentions(doc: Doc, *, labels: Collection[str], stop_words: Collection[st
         out.append(Mention(start, end, surface, key, label, False, lines.headline(start),
                            ent_start, ent_end))
     _relabel(out, t)
+    _drop_leading_words(out, text, stop_words)
     for m in out:
         m.weak = m.label not in labels or (
             " " not in m.key and not is_acronym(m.key) and m.key.lower() in stop_words)
     return Candidates(text, out, numeric, lines)
+
+
+def _sentence_initial(text: str, at: int) -> bool:
+    """Whether ``text[at:]`` starts a sentence or line (capitals there say nothing)."""
+    before = text[max(0, at - 3):at].rstrip(" \t")
+    return not before or before.endswith(("\n", *_SENTENCE_END))
+
+
+def _drop_leading_words(mentions: list[Mention], text: str, stop_words: Collection[str]) -> None:
+    """Cut a word the model glued to a person's name ("Rival Hillary Clinton").
+
+    The first word goes when the rest is a person named elsewhere in the document and
+    either the rest is a full name ("Crooked Hillary Clinton") or the word opens a sentence
+    and is a stop word or an -ing form ("Injecting Clinton’s troubles").
+    """
+    persons = {m.key for m in mentions if m.label == "PERSON"}
+    for m in mentions:
+        if m.label != "PERSON" or " " not in m.key:
+            continue
+        word, rest = m.key.split(" ", 1)
+        if rest not in persons:
+            continue
+        if " " in rest or (_sentence_initial(text, m.start) and (
+                word.lower() in stop_words or word.endswith("ing"))):
+            cut = m.text.index(word) + len(word)
+            while m.text[cut].isspace():
+                cut += 1
+            m.start += cut
+            m.text, m.key = m.text[cut:], rest
 
 
 def _relabel(mentions: list[Mention], t: Tables) -> None:

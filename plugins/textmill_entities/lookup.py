@@ -96,7 +96,8 @@ class EntityIndex:
         ``text`` may carry a title or a possessive ("President Zelensky’s"); it matches a
         cluster's name or mention forms, an alias or acronym of them, or a PERSON's surname
         or given name. When a surname fits several people, ``near`` (a character offset)
-        picks the one mentioned last before it; without ``near`` the answer is None.
+        picks the one mentioned most often before it (on a tie, the latest), as the step
+        does; without ``near`` the answer is None.
         """
         start, end = trim_span(text, 0, len(text), person=True)
         key = norm_key(text[start:end])
@@ -123,10 +124,14 @@ class EntityIndex:
         return None
 
     def _last(self, ids: list[str], offset: int) -> str | None:
-        best, best_at = None, -1
+        """The cluster named most often before ``offset``; on a tie, the one named last."""
+        counts = dict.fromkeys(ids, 0)
+        last = dict.fromkeys(ids, -1)
         for s, _, id_, _ in self._spans:
             if s >= offset:
                 break
-            if id_ in ids and s > best_at:
-                best, best_at = id_, s
-        return best
+            if id_ in counts:
+                counts[id_] += 1
+                last[id_] = s
+        best = max(ids, key=lambda i: (counts[i], last[i]))
+        return best if last[best] >= 0 else None

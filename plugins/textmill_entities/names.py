@@ -42,6 +42,7 @@ class Tables:
     aliases: dict[str, str]
     demonyms: dict[str, str]
     places: frozenset[str]
+    org_generic: frozenset[str]
     title_prefix: re.Pattern[str]
     honorific_prefix: re.Pattern[str]
 
@@ -79,7 +80,8 @@ def tables() -> Tables:
     title_prefix = re.compile(rf"^(?:(?:{lead})\s+)*(?:{_alternation(set(titles))})\s+(?=\S)")
     abbreviations = {t for t in titles if t.endswith(".")}
     honorific_prefix = re.compile(rf"^(?:{_alternation(abbreviations)})\s+(?=\S)")
-    return Tables(titles, modifiers, aliases, demonyms, places, title_prefix, honorific_prefix)
+    return Tables(titles, modifiers, aliases, demonyms, places,
+                  frozenset(_lines("org_generic.txt")), title_prefix, honorific_prefix)
 
 
 def norm_key(text: str) -> str:

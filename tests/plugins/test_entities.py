@@ -150,6 +150,49 @@ def test_cluster_blank_docs(blank, text, ents, expected):
 
 
 @pytest.mark.parametrize(("text", "ents", "expected"), [
+    # a one-word ORG that starts or ends one longer ORG name; generic words never link
+    ("Students at Hofstra University met. Hofstra said the University agreed.",
+     [("Hofstra University", "ORG", 0), ("Hofstra", "ORG", 1), ("University", "ORG", 1)],
+     {"Hofstra University": ["Hofstra", "Hofstra University"], "University": ["University"]}),
+    # a transcript speaker glued to the next word; names stop at a colon
+    ("WALLACE said so.\nWALLACE: Let me ask again.",
+     [("WALLACE", "PERSON", 0), ("WALLACE: Let", "WORK_OF_ART", 0)],
+     {"WALLACE": ["WALLACE", "WALLACE"]}),
+    # a word glued to a name the document also has: "Rival", "Crooked"
+    ("Hillary Clinton spoke. Rival Hillary Clinton laughed. He mocked Crooked Hillary Clinton.",
+     [("Hillary Clinton", "PERSON", 0), ("Rival Hillary Clinton", "PERSON", 0),
+      ("Crooked Hillary Clinton", "PERSON", 0)],
+     {"Hillary Clinton": ["Hillary Clinton", "Hillary Clinton", "Hillary Clinton"]}),
+    # a bare surname is the person named most often so far, not merely the latest one
+    ("Hillary Clinton spoke. Hillary Clinton left. Her daughter Chelsea Clinton stayed. "
+     "Clinton returned.",
+     [("Hillary Clinton", "PERSON", 0), ("Hillary Clinton", "PERSON", 1),
+      ("Chelsea Clinton", "PERSON", 0), ("Clinton", "PERSON", 3)],
+     {"Hillary Clinton": ["Clinton", "Hillary Clinton", "Hillary Clinton"],
+      "Chelsea Clinton": ["Chelsea Clinton"]}),
+])
+def test_cluster_blank_rules(blank, text, ents, expected):
+    _, got = blank_clusters(blank, text, ents)
+    assert got == expected
+
+
+@pytest.mark.parametrize(("text", "ents", "demonym", "place"), [
+    ("Americans voted across the United States.",
+     [("Americans", "NORP", 0), ("United States", "GPE", 0)], "Americans", "United States"),
+    ("Kenyan runners won in Kenya.", [("Kenyan", "NORP", 0), ("Kenya", "GPE", 1)],
+     "Kenyan", "Kenya"),
+    ("Ukrainian troops held Ukraine’s line.",
+     [("Ukrainian", "GPE", 0), ("Ukraine", "GPE", 0)], "Ukrainian", "Ukraine"),
+])
+def test_cluster_blank_demonyms(blank, text, ents, demonym, place):
+    rows, _ = blank_clusters(blank, text, ents)
+    named = {r["name"]: r for r in rows}
+    assert named[demonym]["label"] == "NORP"
+    assert named[demonym]["related"] == [{"entity": named[place]["id"], "relation": "demonym_of"}]
+    assert named[place]["related"] == [{"entity": named[demonym]["id"], "relation": "has_demonym"}]
+
+
+@pytest.mark.parametrize(("text", "ents", "expected"), [
     # two people sharing a surname stay apart; the bare surname goes to the last one named
     ("Hillary Clinton spoke. Bill Clinton spoke. Clinton left.",
      [("Hillary Clinton", "PERSON", 0), ("Bill Clinton", "PERSON", 0),
