@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
 from .extract import Candidates, Mention
-from .rescan import rescan
 from .names import (
     PARTIAL_LABELS,
     PLACE_LABELS,
@@ -17,6 +16,7 @@ from .names import (
     is_acronym,
     norm_key,
 )
+from .rescan import rescan
 
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.){2,}|[A-Z][A-Za-z&]{1,7})\s*\)")
 #: Salience weights: share of the most frequent cluster's count, and earliness.
