@@ -1,4 +1,4 @@
-"""Every hook: a real test through the runner or the CLI, and a generated section in docs/plugins.md.
+"""Each hook has a real test (runner or CLI) and a generated section in docs/plugins.md.
 
 Run ``python tests/test_hookspecs.py`` to regenerate the hook reference in docs/plugins.md
 (the way ``cog -r`` would); the test below fails while it is out of date.

@@ -1,4 +1,4 @@
-"""The test kit: its pytest plugin, pipeline helpers, and assert_step_contract on good and bad steps."""
+"""The test kit: its pytest plugin, its helpers, and assert_step_contract on good and bad steps."""
 
 from __future__ import annotations
 
