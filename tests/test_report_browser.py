@@ -7,6 +7,7 @@ apt-get, the session fixture installs it, else the tests skip saying why.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -110,8 +111,7 @@ def has_pixel(rows: list[bytes], bpp: int, rgb: bytes) -> bool:
     return False
 
 
-@pytest.fixture(scope="module")
-def report_file(tmp_path_factory):
+def browser_records():
     text = ("Mayor Lena Ortiz said: \u201cThe harbour plan will cost $2.5 billion and create "
             "4,000 jobs.\u201d Critics at the Dock Workers Union disagreed, saying about 40% "
             "of members oppose it.\n")
@@ -126,9 +126,13 @@ def report_file(tmp_path_factory):
     hostile = build_record(f"evil {PAYLOAD}", f"Eve said: \u201c{PAYLOAD}</script>\u201d",
                            quotes=[(PAYLOAD, "Eve", "said", "direct")],
                            entities=[("Eve", "PERSON")])
+    return [first, *synthetic_corpus(40, paragraphs=2), hostile]
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "report.html"
-    records = [first, *synthetic_corpus(40, paragraphs=2), hostile]
-    path.write_text(render_report(records, title="Browser test"), encoding="utf-8")
+    path.write_text(render_report(browser_records(), title="Browser test"), encoding="utf-8")
     return path
 
 
@@ -179,3 +183,17 @@ def test_report_browser_keeps_hostile_text_inert(chromium, tmp_path, report_file
     assert 'data-pwned="1"' not in head  # the payload never ran...
     assert "&lt;img src=x onerror=" in dom  # ...and is shown as text
     assert dom.count("<img") == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["Lakeside harbour"])
+def test_report_browser_search_from_link(chromium, tmp_path, report_file, query):
+    terms = query.lower().split()
+    expected = [r["id"] for r in browser_records()
+                if all(t in r["text"].lower() or t in r["id"] for t in terms)]
+    assert 0 < len(expected) < 25
+    dom, _ = dump_dom(chromium, tmp_path, report_file, fragment="#q=" + quote(query))
+    listed = re.findall(r'<span class="id">([^<]*)</span>', dom)
+    assert listed == expected
+    assert f'<p class="hits" id="hits">{len(expected)} of 42 documents</p>' in dom
+    assert "<h3>" + expected[0] + "</h3>" in dom  # the first hit is shown

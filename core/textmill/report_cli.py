@@ -99,9 +99,10 @@ def report(results: tuple[str, ...], store: str | None, output: str, title: str 
     page = render_report(records, title=title or f"textmill report: {default}",
                          page_size=page_size)
     _write(output, page)
-    if output != "-":
+    if output != "-" and not click.get_current_context().find_root().params.get("quiet"):
         size = os.path.getsize(output)
-        click.echo(f"report: wrote {output} ({size / 1e6:.1f} MB)", err=True)
+        shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+        click.echo(f"report: wrote {output} ({shown})", err=True)
 
 
 COMMANDS = [report]

@@ -53,7 +53,7 @@
   const docs = data.docs;
   const pageSize = data.pageSize || 25;
   const labelColor = (label) => data.labels[label] || {bg: "#eee", fg: "#555"};
-  const state = {shown: docs.map((_, i) => i), page: 0, current: -1, timer: 0};
+  const state = {shown: docs.map((_, i) => i), page: 0, current: -1, timer: 0, query: ""};
   const hay = [];
 
   function chip(label) {
@@ -77,6 +77,7 @@
   }
 
   function search(query) {
+    state.query = query.trim();
     const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
     state.shown = [];
     docs.forEach((_, i) => {
@@ -85,6 +86,7 @@
     state.page = 0;
     drawList();
     if (state.shown.length && !state.shown.includes(state.current)) select(state.shown[0]);
+    else saveHash();
   }
 
   function drawList() {
@@ -371,8 +373,17 @@
     const at = state.shown.indexOf(i);
     if (at >= 0) state.page = Math.floor(at / pageSize);
     drawList();
-    try { history.replaceState(null, "", "#doc=" + encodeURIComponent(docs[i].id)); } catch (e) { /* some local-file origins refuse */ }
+    saveHash();
     if (scroll && $("doc").getBoundingClientRect().top < 0) $("doc").scrollIntoView();
+  }
+
+  // The hash (#q=...&doc=...) makes a search or a document shareable as a link.
+  function saveHash() {
+    const params = new URLSearchParams();
+    if (state.query) params.set("q", state.query);
+    if (state.current >= 0) params.set("doc", docs[state.current].id);
+    try { history.replaceState(null, "", "#" + params.toString()); }
+    catch (e) { /* some local-file origins refuse; the page works without it */ }
   }
 
   function step(delta) {
@@ -402,12 +413,14 @@
 
   try {
     wire();
-    let wanted = "";
-    try { wanted = decodeURIComponent((location.hash.match(/^#doc=(.*)$/) || [])[1] || ""); }
-    catch (e) { /* a hand-typed hash that is not valid percent-encoding: start at the top */ }
-    const start = Math.max(0, docs.findIndex((d) => d.id === wanted));
-    if (docs.length) select(start, false);
-    else { drawList(); $("doc").replaceChildren(el("p", "empty", "The results hold no documents.")); }
+    const params = new URLSearchParams(location.hash.slice(1));
+    const query = params.get("q") || "";
+    const wanted = docs.findIndex((d) => d.id === params.get("doc"));
+    if (query) { $("search").value = query; search(query); }
+    if (wanted >= 0) select(wanted, false);
+    else if (state.current < 0 && docs.length) select(state.shown.length ? state.shown[0] : 0, false);
+    else drawList();
+    if (!docs.length) $("doc").replaceChildren(el("p", "empty", "The results hold no documents."));
     root.dataset.reportReady = "1";
     root.dataset.readyMs = String(Math.round(performance.now()));  // for the benchmark
   } catch (err) { fail(err); }
