@@ -138,6 +138,29 @@ def test_schema_cli_includes_installed_plugins(demo_plugin, tmp_path, args):
     assert not validator.is_valid(_pipeline({"use": "words", "config": {"min_lenght": 2}}))
 
 
+def test_schema_survives_a_config_without_json_schema(pm):
+    class Opaque(StepConfig):
+        model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+        thing: object = Field(default_factory=lambda: lambda: None)
+        call: type = int
+
+    class Odd(Step):
+        name = "odd"
+        Config = Opaque
+        provides = "odd"
+
+    class Plugin:
+        @hookimpl
+        def register_steps(self, register):
+            register(Odd)
+            register(Alpha)
+
+    pm.register(Plugin(), name="odd-plugin")
+    schema = pipeline_schema(pm)
+    assert schema["definitions"]["alpha.config"]["additionalProperties"] is False
+    assert "odd" in schema["definitions"]["StepSpec"]["properties"]["use"]["enum"]
+
+
 if __name__ == "__main__":
     SHIPPED.write_text(json.dumps(builtin_schema(), indent=2, ensure_ascii=False) + "\n",
                        encoding="utf-8")

@@ -10,6 +10,8 @@ import copy
 import re
 from typing import Any
 
+from loguru import logger
+
 from .pipeline import PipelineSpec
 from .plugins import PluginManager, get_plugin_manager
 
@@ -33,7 +35,11 @@ def pipeline_schema(pm: PluginManager | None = None) -> dict[str, Any]:
     branches = []
     for name in names:
         cls = registry[name].cls
-        config = copy.deepcopy(cls.Config.model_json_schema())
+        try:
+            config = copy.deepcopy(cls.Config.model_json_schema())
+        except Exception as exc:  # one step's odd config type must not hide all the others
+            logger.warning("step {!r}: config has no JSON Schema: {}", name, exc)
+            config = {"type": "object", "description": f"(no JSON Schema: {exc})"}
         _hoist(config, defs, prefix=f"{name}.")
         config.setdefault("description", f"Options of the {name!r} step.")
         defs[f"{name}.config"] = config
