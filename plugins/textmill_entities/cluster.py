@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection
 
 from .extract import Candidates, Mention
@@ -17,10 +17,9 @@ from .names import (
     norm_key,
 )
 from .rescan import rescan
+from .rows import rows
 
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.){2,}|[A-Z][A-Za-z&]{1,7})\s*\)")
-#: Salience weights: share of the most frequent cluster's count, and earliness.
-W_FREQUENCY, W_EARLY = 0.7, 0.3
 
 
 class _Union:
@@ -211,7 +210,7 @@ def build_clusters(found: Candidates, *, labels: Collection[str], min_count: int
                          choose=lambda keys, at: linker.nearest([linker.uf.find(k) for k in keys],
                                                                 at)):
         members[linker.uf.find(key)].append(m)
-    return _rows(members, text, labels=labels, min_count=min_count, t=t)
+    return rows(members, text, labels=labels, min_count=min_count, t=t)
 
 
 def _forms(members: dict[str, list[Mention]], strong: set[str]) -> dict[str, list[str]]:
@@ -229,86 +228,3 @@ def _forms(members: dict[str, list[Mention]], strong: set[str]) -> dict[str, lis
                     if len(surname) > 2 and surname[0].isupper() and root not in forms[surname]:
                         forms[surname].append(root)
     return forms
-
-
-def _rows(members: dict[str, list[Mention]], text: str, *, labels: Collection[str],
-          min_count: int, t: Tables) -> list[dict]:
-    clusters = []
-    for ms in members.values():
-        seen: dict[tuple[int, int], Mention] = {}
-        for m in sorted(ms, key=lambda m: (m.start, m.end)):
-            if not any(s < m.end and m.start < e for s, e in seen):
-                seen[m.start, m.end] = m
-        ms = list(seen.values())
-        strong = [m for m in ms if not m.weak and m.label in labels]
-        if strong and len(ms) >= min_count:
-            clusters.append((ms, strong))
-    clusters.sort(key=lambda c: c[0][0].start)
-    top = max((len(ms) for ms, _ in clusters), default=1)
-    rows = []
-    for i, (ms, strong) in enumerate(clusters, 1):
-        name = _name(ms)
-        rows.append({
-            "id": f"e{i}", "name": name, "label": _label(strong, name), "count": len(ms),
-            "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in ms],
-            "salience": round(W_FREQUENCY * len(ms) / top
-                              + W_EARLY * (1 - ms[0].start / max(1, len(text))), 4),
-            "related": [],
-        })
-    _relate(rows, t)
-    return rows
-
-
-def _name(ms: list[Mention]) -> str:
-    """The fullest proper form: most words, then most characters, then earliest."""
-    forms = [m.key for m in ms if not is_acronym(m.key)] or [m.key for m in ms]
-    return max(forms, key=lambda k: (k.count(" "), len(k)))
-
-
-def _label(strong: list[Mention], name: str) -> str:
-    """Majority label of the mentions in the name's own form, else of all mentions.
-
-    The fullest form is what the model labels best: "Pat Caddell" is PERSON even when the
-    model tags each bare "Caddell" ORG.
-    """
-    named = [m for m in strong if m.key == name] or strong
-    votes = Counter(m.label for m in named)
-    overall = Counter(m.label for m in strong)
-    return max(votes, key=lambda lb: (votes[lb], overall[lb], lb))
-
-
-def _relate(rows: list[dict], t: Tables) -> None:
-    """Link each NORP cluster to its place ("North Korean" -> "North Korea")."""
-    places: dict[str, dict] = {}
-    for row in rows:
-        if row["label"] in PLACE_LABELS:
-            for mention in row["mentions"]:
-                key = norm_key(mention["text"])
-                places.setdefault(t.aliases.get(key, key), row)
-            places.setdefault(t.aliases.get(row["name"], row["name"]), row)
-    for row in rows:
-        if row["label"] != "NORP":
-            continue
-        key = norm_key(row["name"])
-        if key not in t.demonyms and key.endswith("s") and key[:-1] in t.demonyms:
-            key = key[:-1]  # "Americans"
-        place = t.demonyms.get(key)
-        target = places.get(t.aliases.get(place, place)) if place else _guess_place(
-            row["name"], places)
-        if target is not None and target is not row:
-            row["related"].append({"entity": target["id"], "relation": "demonym_of"})
-            target["related"].append({"entity": row["id"], "relation": "has_demonym"})
-    for row in rows:
-        row["related"].sort(key=lambda r: (int(r["entity"][1:]), r["relation"]))
-
-
-def _guess_place(demonym: str, places: dict[str, dict]) -> dict | None:
-    """A place whose name the demonym extends ("Kenyan" -> "Kenya"), for demonyms not listed."""
-    words = demonym.split(" ")
-    for name, row in places.items():
-        pw = name.split(" ")
-        if len(pw) == len(words) and pw[:-1] == words[:-1] and len(pw[-1]) >= 4:
-            stem = pw[-1][:-1] if pw[-1][-1] in "aeiouy" else pw[-1]
-            if words[-1].startswith(stem) and 0 < len(words[-1]) - len(pw[-1]) <= 3:
-                return row
-    return None

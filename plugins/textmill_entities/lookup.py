@@ -12,8 +12,8 @@ Usage (in the ``quotes`` or ``stance`` step)::
     index.last_before(900, labels={"PERSON"})  # the PERSON mentioned last before 900 ("he")
     index.get("e1")["name"]                # the cluster row itself
 
-This API is stable: methods take an ``entities`` list as the `entities` step writes it and
-return cluster ids (``"e1"``) or None.
+This API is stable: the index takes the ``entities`` list as the `entities` step writes it
+(None is an empty list) and its methods return cluster ids (``"e1"``) or None.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from .names import acronym_key, initialisms, is_acronym, norm_key, tables, trim_
 class EntityIndex:
     """Offset and name lookups over one record's ``entities`` list."""
 
-    def __init__(self, entities: list[dict[str, Any]]) -> None:
+    def __init__(self, entities: list[dict[str, Any]] | None) -> None:
+        entities = entities or []
         self._rows = {row["id"]: row for row in entities}
         # (start, end, id, label) of every mention, by start.
         self._spans = sorted((m["start"], m["end"], row["id"], row["label"])
