@@ -1,10 +1,15 @@
-"""Built-in `stance` step (work in progress: registers nothing yet)."""
+"""Built-in `stance` step: who is for or against whom, with evidence."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textmill import hookimpl
 
 
 @hookimpl
-def register_steps(register):  # noqa: ANN001, ANN201
-    "Register nothing until the step is implemented"
+def register_steps(register: Callable[..., None]) -> None:
+    "Register the stance step"
+    from .step import StanceStep
+
+    register(StanceStep)

@@ -1,0 +1,134 @@
+"""Collect the holder-target pairs to score: given in ``meta``, or found in the text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textmill_entities.lookup import EntityIndex
+
+from .items import Item
+from .relations import link
+from .run import UNLINKED, Pair, evidence_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+    from .step import StanceConfig
+
+
+def _span(doc: Doc, given: Any, where: str) -> Span:
+    """The token span covering a given {start, end, text}; errors say where and what."""
+    if not isinstance(given, dict) or not all(isinstance(given.get(k), int)
+                                              for k in ("start", "end")):
+        raise ValueError(f"{where}: expected an object with integer 'start' and 'end', "
+                         f"got {given!r}")
+    start, end = given["start"], given["end"]
+    if not 0 <= start < end <= len(doc.text):
+        raise ValueError(f"{where}: span [{start}, {end}) is outside the text "
+                         f"(length {len(doc.text)})")
+    text = given.get("text")
+    if isinstance(text, str) and doc.text[start:end] != text:
+        raise ValueError(f"{where}: text[{start}:{end}] is {doc.text[start:end]!r}, not "
+                         f"{text!r}. Hint: offsets are Python str indices into the text.")
+    span = doc.char_span(start, end, alignment_mode="expand")
+    assert span is not None
+    return span
+
+
+def _ref(index: EntityIndex, doc: Doc, given: dict[str, Any]) -> dict[str, Any]:
+    start, end = given["start"], given["end"]
+    return {"entity": index.at(start, end), "text": doc.text[start:end]}
+
+
+def given_pairs(doc: Doc, record: dict[str, Any]) -> list[Pair] | None:
+    """Pairs from ``meta.stance_targets`` (and ``meta.stance_holders``), or None when absent.
+
+    Holders pair with targets one to one, or one holder serves every target; with no holder
+    the stance is the text's own.
+    """
+    meta = record.get("meta") or {}
+    targets = meta.get("stance_targets")
+    if not targets:
+        return None
+    holders = meta.get("stance_holders") or []
+    if not isinstance(targets, list) or not isinstance(holders, list) or (
+            holders and len(holders) not in (1, len(targets))):
+        raise ValueError(f"meta.stance_holders: expected a list of 0, 1 or {len(targets)} spans "
+                         f"(one per target), got {holders!r}")
+    index = EntityIndex(record.get("entities") or [])
+    pairs = []
+    for i, t in enumerate(targets):
+        tspan = _span(doc, t, f"meta.stance_targets.{i}")
+        h = (holders[i] if len(holders) == len(targets) else holders[0]) if holders else None
+        hspan = _span(doc, h, f"meta.stance_holders.{i}") if h is not None else None
+        same = hspan is not None and hspan.sent == tspan.sent
+        weight = 1.0
+        if hspan is not None and (not same or link(hspan, tspan) is None):
+            weight = UNLINKED
+        pairs.append(Pair(_ref(index, doc, h) if h is not None else None,
+                          _ref(index, doc, t), evidence_of(hspan if same else None, tspan),
+                          Item(tspan.sent, tspan, hspan if same else None), weight))
+    return pairs
+
+
+def _named(index: EntityIndex, names: tuple[str, ...]) -> set[str]:
+    return {i for i in (index.by_name(n) for n in names) if i is not None}
+
+
+def auto_pairs(doc: Doc, record: dict[str, Any], config: StanceConfig) -> list[Pair]:
+    """Pairs found in the text: quote speakers toward entities in their quotes, and subjects
+    or possessors of predicates toward the entities those predicates govern."""
+    entities = record.get("entities") or []
+    index = EntityIndex(entities)
+    labels = set(config.target_labels)
+    actors = {row["id"] for row in entities if row["label"] in labels}
+    targets = actors if config.targets == "auto" else _named(index, config.targets) & {
+        row["id"] for row in entities}
+    if not targets:
+        return []
+    names = {row["id"]: row["name"] for row in entities}
+    mentions: list[tuple[Span, str]] = []
+    for row in entities:
+        if row["id"] in actors or row["id"] in targets:
+            for m in row["mentions"]:
+                span = doc.char_span(m["start"], m["end"], alignment_mode="expand")
+                if span is not None:
+                    mentions.append((span, row["id"]))
+    mentions.sort(key=lambda m: m[0].start)
+    pairs = _quote_pairs(record.get("quotes") or [], mentions, targets, names)
+    # A target inside the holder's own quote is already evidenced by the quote.
+    quoted = {(p.holder["entity"], p.item.target.start) for p in pairs if p.holder}
+    by_sent: dict[int, list[tuple[Span, str]]] = {}
+    for span, id_ in mentions:
+        by_sent.setdefault(span.sent.start, []).append((span, id_))
+    for group in by_sent.values():
+        for hspan, hid in group:
+            if hid not in actors:
+                continue
+            for tspan, tid in group:
+                if (tid == hid or tid not in targets or (hid, tspan.start) in quoted
+                        or link(hspan, tspan) is None):
+                    continue
+                pairs.append(Pair({"entity": hid, "text": names[hid]},
+                                  {"entity": tid, "text": names[tid]},
+                                  evidence_of(hspan, tspan), Item(tspan.sent, tspan, hspan)))
+    return pairs
+
+
+def _quote_pairs(quotes: list[dict[str, Any]], mentions: list[tuple[Span, str]],
+                 targets: set[str], names: dict[str, str]) -> list[Pair]:
+    pairs = []
+    for q in quotes:
+        speaker = q.get("speaker") or {}
+        hid = speaker.get("entity")
+        if hid is None or hid not in names:
+            continue  # an unnamed speaker ("he" with no antecedent) holds nothing we can report
+        for tspan, tid in mentions:
+            if tid == hid or tid not in targets:
+                continue
+            if any(s <= tspan.start_char and tspan.end_char <= e for s, e in q["spans"]):
+                pairs.append(Pair({"entity": hid, "text": names[hid]},
+                                  {"entity": tid, "text": names[tid]},
+                                  {"start": q["start"], "end": q["end"], "quote": q["id"]},
+                                  Item(tspan.sent, tspan)))
+    return pairs
