@@ -11,9 +11,9 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
+from textmill.report import build_data, embed_json, render_report
 
 from tests.reportdata import build_record, synthetic_corpus
-from textmill.report import build_data, embed_json, render_report
 
 
 class Page(HTMLParser):
@@ -55,7 +55,8 @@ class Page(HTMLParser):
         return json.loads(blob)
 
     def find(self, tag: str, **attrs: str) -> list[dict[str, str | None]]:
-        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+        return [a for t, a in self.tags
+                if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
 
 QUOTE = "These first battles with North Korea open a new chapter of instability in the world."
@@ -151,7 +152,8 @@ def test_report_embed_json_escapes(value, expected):
 URL = re.compile(r"(?i)\b(?:https?|ftp|wss?|file):|//[a-z0-9-]+\.[a-z]")
 
 
-@pytest.mark.parametrize("extra_text", ["", "See https://example.org/evil.js and //cdn.example.com/x"])
+@pytest.mark.parametrize("extra_text", [
+    "", "See https://example.org/evil.js and //cdn.example.com/x"])
 def test_report_has_no_external_urls(seed_record, extra_text):
     record = dict(seed_record, text=seed_record["text"] + extra_text)
     html = render_report([record], title="urls")

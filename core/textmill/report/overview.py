@@ -85,7 +85,8 @@ class Overview:
 
     def _figures(self) -> str:
         kinds = ", ".join(f"{n} {_e(k)}" for k, n in sorted(self.quote_kinds.items()))
-        items = [("documents" if self.docs != 1 else "document", self.docs), ("entities", self.totals["entities"]),
+        items = [("documents" if self.docs != 1 else "document", self.docs),
+                 ("entities", self.totals["entities"]),
                  ("quotes", self.totals["quotes"]), ("numbers", self.totals["numbers"]),
                  ("stances", self.totals["stances"]),
                  ("with errors", self.docs_with_errors)]
