@@ -122,7 +122,7 @@ def test_schema_validates_shipped_pipelines(path):
 
 def test_schema_shipped_file_is_up_to_date():
     assert json.loads(SHIPPED.read_text(encoding="utf-8")) == builtin_schema(), \
-        "run: python tests/test_schema.py"
+        "a step config changed: regenerate with python tests/test_schema.py"
 
 
 @pytest.mark.parametrize("args", [["schema"], ["schema", "-o", "{tmp}/s.json"]])
