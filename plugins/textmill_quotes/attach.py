@@ -39,6 +39,12 @@ def _sentence_ends(text: str, lo: int, hi: int) -> Iterator[int]:
         yield match.start()
 
 
+def _reported_inside(att: Attribution, others: list[Attribution]) -> bool:
+    """The cue sits inside another report's content ("Lynch said she recalled, “…”")."""
+    return att.cue is not None and any(
+        o is not att and o.start <= att.cue[0] < o.end and o.start < att.start for o in others)
+
+
 def _overlap(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
     return sum(max(0, min(e, hi) - max(s, lo)) for s, e in spans)
 
@@ -79,13 +85,14 @@ class Attacher:
             att.spans[0] = (label.end(), att.spans[0][1])
             return
         direct, mixed = None, None
+        overlapping = [a for a in self.atts if _overlap(a.spans, lo, hi)]
         for att in self.atts:
             if att.kind == "direct" and att.runs and att.runs[-1] != index:
                 continue
             ov = _overlap(att.spans, lo, hi)
             if not ov:
                 continue
-            if ov >= 0.7 * _length(att.spans):
+            if ov >= 0.7 * _length(att.spans) and not _reported_inside(att, overlapping):
                 if direct is None or self._distance(att, run) < self._distance(direct, run):
                     direct = att
             elif ov >= 0.5 * (hi - lo) and mixed is None:

@@ -18,6 +18,10 @@ _SHARES_SUBJECT = ("xcomp", "conj", "advcl")
 _SPEAKER_CUT = ("relcl", "acl", "punct", "cc", "conj", "prep")
 _MAX_SPEAKER_TOKENS = 12
 _SPEAKER_POS = ("PROPN", "PRON", "NOUN")
+_NAMED = ("PERSON", "ORG", "NORP", "GPE")
+#: Verbs whose subject also speaks a participle hanging off their clause.
+_REPORTING = frozenset({"say", "tell", "add", "note", "write", "argue", "claim", "insist",
+                        "explain", "state", "declare", "warn", "testify", "tweet", "report"})
 _NOT_SPEAKERS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY")
 #: Dependents of a content clause that start an attribution of their own.
 _OWN_ATTRIBUTION = ("conj", "advcl", "parataxis")
@@ -84,14 +88,29 @@ def subject_of(tok: Token) -> Token | None:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-        if current.dep_ == "acl" and current.head.pos_ in _SPEAKER_POS:
+        if current.dep_ == "acl" and (current.head.pos_ in ("PROPN", "PRON")
+                                      or current.head.ent_type_ in _NAMED):
             return current.head  # "footage of Hillary Clinton asking, ..."
+        if current.dep_ == "advcl" and current.tag_ == "VBG":
+            host = _reporting_ancestor(current)
+            if host is not None:  # "Analysts said costs rose, citing ...": the analysts cite
+                current = host
+                continue
         if current.dep_ == "pcomp" and current.head.head is not current.head:
             current = current.head.head  # "by telling them", "after saying": the host verb
         elif current.dep_ in _SHARES_SUBJECT and current.head is not current:
             current = current.head
         else:
             break
+    return None
+
+
+def _reporting_ancestor(tok: Token) -> Token | None:
+    """The nearest ancestor verb that reports speech and has its own subject."""
+    for anc in tok.ancestors:
+        if anc.pos_ == "VERB" and anc.lemma_ in _REPORTING and any(
+                c.dep_ in _SUBJECTS for c in anc.children):
+            return anc
     return None
 
 
