@@ -93,3 +93,11 @@ def test_engine_skips_steps_whose_input_failed(pm, missing_key_text):
         {"use": "tokens"}, {"use": "double"}, {"use": "triple"}]}, pm)
     [record] = Engine(pipeline, nlp=spacy.blank("en")).process([Document("a", missing_key_text)])
     assert [e["type"] for e in record["errors"]] == ["KeyError", "SkippedError"]
+
+
+@pytest.mark.parametrize("paragraphs, size", [(3000, 100_000)])
+def test_engine_parses_long_documents_in_segments(engine, paragraphs, size):
+    text = "A paragraph of plain words that goes on for a while.\n" * paragraphs
+    assert len(text) > size
+    [record] = engine.process([Document("long", text)])
+    assert record["errors"] == [] and record["tokens"] == 13 * paragraphs  # 11 words, ".", "\n"

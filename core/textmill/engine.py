@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .document import Document
 from .errors import PluginError
+from .longdocs import SEGMENT_CHARS, parse_long
 from .models import load_model, model_version
 from .pipeline import Pipeline
 from .step import Record, Step
@@ -89,17 +90,22 @@ class Engine:
         return records
 
     def _parse(self, texts: list[str], errors: list[list[dict[str, str]]]) -> list[Doc | None]:
+        """One Doc per text; long texts in segments, failures recorded per document."""
+        out: list[Doc | None] = [None] * len(texts)
+        short = [i for i, t in enumerate(texts) if len(t) <= SEGMENT_CHARS]
         try:
-            return list(self.nlp.pipe(texts))
+            for i, doc in zip(short, self.nlp.pipe([texts[i] for i in short]), strict=True):
+                out[i] = doc
+            todo = [i for i in range(len(texts)) if len(texts[i]) > SEGMENT_CHARS]
         except Exception:
-            out: list[Doc | None] = []
-            for text, errs in zip(texts, errors, strict=True):
-                try:
-                    out.append(self.nlp(text))
-                except Exception as exc:
-                    errs.append(error_entry("parse", exc))
-                    out.append(None)
-            return out
+            todo = list(range(len(texts)))
+        for i in todo:
+            try:
+                out[i] = parse_long(self.nlp, texts[i])
+            except Exception as exc:
+                errors[i].append(error_entry("parse", exc))
+                out[i] = None
+        return out
 
     def _run_step(self, step: Step, pairs: list[tuple[Doc, Record, list[dict[str, str]]]]) -> None:
         key = step.provides
