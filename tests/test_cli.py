@@ -98,9 +98,10 @@ def test_cli_validate_reports_every_problem(tmp_path):
     assert proc.returncode == 4
     errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("Error:")]
     assert len(errors) == 3, proc.stderr
-    assert f"{bad}:4:" in errors[1] and "Did you mean 'entities'?" in errors[1]
-    assert f"{bad}:6:" in errors[2] and "steps.1.config.kindz" in errors[2]
-    assert f"{bad}:8:" in errors[0] and "TEXTMILL_TEST_UNSET_VAR" in errors[0]
+    typo, key, var = errors  # sorted by line
+    assert f"{bad}:4:" in typo and "Did you mean 'entities'?" in typo
+    assert f"{bad}:6:" in key and "steps.1.config.kindz" in key
+    assert f"{bad}:8:" in var and "TEXTMILL_TEST_UNSET_VAR" in var
 
 
 @pytest.mark.parametrize("args, code", [(["run"], 4), (["nope"], 4), (["--version"], 0)])
