@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from .document import Document
+from .errors import UsageError
 from .pipeline import Pipeline
 from .step import Record
 
@@ -116,12 +117,28 @@ class Store:
         self.path = path
         directory = os.path.dirname(os.path.abspath(path))
         os.makedirs(directory, exist_ok=True)
-        # Autocommit mode: transactions are opened explicitly, one per batch.
-        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
-        self.db.executescript(_SCHEMA)
-        self.db.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        try:
+            # Autocommit mode: transactions are opened explicitly, one per batch.
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes
+            version = self._schema_version()
+        except sqlite3.Error as exc:
+            raise UsageError(f"cannot open store {path!r}: {exc}. Hint: --store names an "
+                             "SQLite file that textmill created, or a new file.") from None
+        if version is None:  # a new store; readers of an existing one never write here
+            self.db.executescript(_SCHEMA)
+            self.db.execute("INSERT INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif version > SCHEMA_VERSION:
+            raise UsageError(f"store {path!r} has schema version {version}, newer than this "
+                             f"textmill's ({SCHEMA_VERSION}). Hint: upgrade textmill.")
+
+    def _schema_version(self) -> int | None:
+        try:
+            row = self.db.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
+        except sqlite3.OperationalError:  # no such table: a new, empty database
+            return None
+        return int(row[0]) if row else None
 
     def close(self) -> None:
         """Close the connection."""

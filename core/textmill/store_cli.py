@@ -17,9 +17,9 @@ from .errors import UsageError
 
 STORE_HELP = "The SQLite store written by `textmill run --store DB`."
 #: Columns of `runs`, with their headings.
-RUN_COLUMNS = [("id", "run"), ("started_at", "started"), ("finished_at", "finished"),
-               ("pipeline", "pipeline"), ("processed", "processed"), ("skipped", "skipped"),
-               ("failed", "failed"), ("exit_code", "exit"), ("fingerprint", "fingerprint")]
+RUN_COLUMNS = [("id", "run"), ("started", "started"), ("took", "took"),
+               ("processed", "processed"), ("skipped", "skipped"), ("failed", "failed"),
+               ("exit_code", "exit"), ("fingerprint", "fingerprint")]
 
 
 def open_existing(path: str) -> Any:
@@ -103,8 +103,8 @@ def runs(store_path: str, limit: int, as_json: bool) -> None:
         rows = store.runs(limit)
     running = is_locked(store_path)
     for row in rows:
-        if row["finished_at"] is None:  # no end: still running, or killed
-            row["finished_at"] = "running" if running and row is rows[0] else "killed"
+        row["state"] = "finished" if row["finished_at"] else (
+            "running" if running and row is rows[0] else "killed")  # no end: running or killed
     if as_json:
         for row in rows:
             row["versions"], row["options"] = json.loads(row["versions"]), json.loads(
@@ -112,24 +112,45 @@ def runs(store_path: str, limit: int, as_json: bool) -> None:
             row.pop("pipeline_data")
         click.echo(json.dumps(rows, indent=2))
         return
+    for row in rows:
+        row["started"] = row["started_at"][:16].replace("T", " ")
+        row["took"] = _took(row["started_at"], row["finished_at"]) or row["state"]
+        row["fingerprint"] = row["fingerprint"][:8]
     table = [[_text(row[key]) for key, _ in RUN_COLUMNS] for row in rows]
-    print_table([head for _, head in RUN_COLUMNS], table, title=f"Runs in {store_path}")
+    names = ", ".join(sorted({row["pipeline"] for row in rows}))
+    print_table([head for _, head in RUN_COLUMNS], table,
+                title=f"Runs of {names or '-'} in {store_path}")
 
 
 def print_table(headers: list[str], rows: list[list[str]], *, title: str = "") -> None:
     """A table on stdout: rich when it is a terminal, plain aligned text otherwise."""
     if sys.stdout.isatty():
+        from rich import box
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*headers, title=title or None)
+        table = Table(title=title or None, box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0),
+                      show_edge=False)
+        for header in headers:
+            table.add_column(header, no_wrap=True)
         for row in rows:
             table.add_row(*row)
         Console().print(table)
         return
+    if title:
+        click.echo(title)
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
     for line in [headers, *rows]:
         click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+
+
+def _took(started: str, finished: str | None) -> str | None:
+    from datetime import datetime
+
+    if finished is None:
+        return None
+    seconds = (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).seconds
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
 def _text(value: Any) -> str:
