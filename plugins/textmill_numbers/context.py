@@ -92,6 +92,12 @@ def keep(found: Found, toks: list[Tok], lex: Lexicon, ctx: Context) -> bool:
         tok = ctx.token_at(first.start) if ctx.tagged else None
         if tok is not None and tok.tag_ not in ("CD", "LS"):
             return False
+    if found.kind == "range" and near_month:
+        return False  # "September 16-19"
+    if found.kind == "cardinal" and not found.digits and first.text[:1].isupper() and \
+            prev is not None and prev.kind == "word" and prev.text[:1].isupper() and \
+            prev.lower not in lex.words and prev.text not in _SENTENCE_END:
+        return False  # "Ground Zero", "Air Force One": a number word inside a name
     bare = (found.kind == "cardinal" and found.digits and not found.scaled
             and found.unit is None and first.kind == "num")
     if not bare:

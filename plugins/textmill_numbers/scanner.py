@@ -282,6 +282,8 @@ class Scanner:
             lo *= second.amount.mult
         if conn in _RANGE_DASH and step == 1 and lo >= hi and lo >= 0:
             return Found(first.tok_start, second.tok_end, [], "score")
+        if conn in _RANGE_WORD and lo > hi:
+            return None  # "won by 46 percent to 42 percent": two values, not a range
         kind = second.kind if first.kind in ("cardinal", "fraction") else first.kind
         unit = first.unit or second.unit
         if kind in ("cardinal", "fraction"):
