@@ -123,6 +123,7 @@ def run(pipeline: str, inputs: tuple[str, ...], output: str | None, workers: int
     from .outputs import JsonlSink
     from .pipeline import validate_source
     from .plugins import get_plugin_manager
+    from .progress import progress
     from .runner import print_summary, run_pipeline
     from .store import Store
     from .yamlsource import read_source
@@ -150,11 +151,13 @@ def run(pipeline: str, inputs: tuple[str, ...], output: str | None, workers: int
         sinks = [JsonlSink(p) for p in paths]
         docs = iter_documents(list(inputs), input_format=input_format,  # type: ignore[arg-type]
                               encoding=encoding)
+        quiet = log.get("quiet") or click.get_current_context().find_root().params.get("quiet")
+        advance = stack.enter_context(progress(enabled=None if not quiet else False))
         summary = run_pipeline(pipe, docs, sinks, pm=pm,
                                workers=workers or pipe.spec.workers,
                                executor=executor or pipe.spec.executor,
                                scheduler=scheduler or pipe.spec.scheduler,
-                               store=store, force=force)
+                               store=store, force=force, progress=advance)
     print_summary(summary)
     sys.exit(summary.exit_code)
 
