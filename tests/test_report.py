@@ -11,9 +11,9 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from textmill.report import build_data, embed_json, render_report
 
 from tests.reportdata import build_record, synthetic_corpus
+from textmill.report import build_data, embed_json, render_report
 
 
 class Page(HTMLParser):

@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from textmill.report import render_report
 
 from tests.reportdata import build_record, synthetic_corpus
+from textmill.report import render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"  # gitignored; screenshots are never committed

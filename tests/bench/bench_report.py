@@ -35,6 +35,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def pipeline_records(pipeline: str, steps: str | None, source: Path, unique: int) -> list[dict]:
     """Run the pipeline (or only --steps of it) over the first ``unique`` texts of source."""
     import yaml
+
     from textmill import Document, Engine, pipeline_from_dict
 
     spec = yaml.safe_load(Path(pipeline).read_text(encoding="utf-8"))
