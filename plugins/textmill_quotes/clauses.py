@@ -164,10 +164,14 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
                     if obj.dep_ == "dobj" and obj.i < child.i:
                         indices |= {t.i for t in obj.subtree}
             return _pruned(child, indices, cues)
+    objects = [c for c in children if c.dep_ == "dobj" and c.i > tok.i]
+    predicatives = [c for c in children if c.dep_ == "oprd" or (
+        c.dep_ == "prep" and c.lower_ in ("as", "of") and objects and c.i > objects[0].i)]
+    if objects and ("dobj" in cue.complements or ("oprd" in cue.complements and predicatives)):
+        # "called the plan a disaster", "described him as reckless", "accused X of lying"
+        return sorted(t.i for c in objects[:1] + predicatives for t in c.subtree)
     for child in children:
-        if child.dep_ == "dobj" and "dobj" in cue.complements and child.i > tok.i:
-            return sorted(t.i for t in child.subtree)
-        if child.dep_ == "prep" and child.lower_ == "for" and "for" in cue.complements:
+        if child.dep_ == "prep" and child.lower_ in cue.complements:  # "called for", "point to"
             return sorted(t.i for g in child.children if g.dep_ == "pobj" for t in g.subtree)
     if tok.dep_ == "parataxis":  # "The plan, he said, will fail": the host clause is the content
         inner = {t.i for t in tok.subtree}
@@ -210,7 +214,8 @@ def cue_span(tok: Token) -> tuple[int, int, str]:
     end = tok.idx + len(tok)
     for child in tok.rights:
         if child.dep_ == "prt" and child.i == tok.i + 1 or (
-                child.dep_ == "prep" and child.lower_ == "for" and child.i == tok.i + 1):
+                child.dep_ == "prep" and child.lower_ in ("for", "to", "on")
+                and child.i == tok.i + 1):
             end = child.idx + len(child)
     return tok.idx, end, tok.lemma_.lower()
 

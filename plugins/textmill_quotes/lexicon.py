@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from importlib import resources
 
 CLASSES = ("speech", "belief", "intent", "evidence")
-#: Dependents that carry content: clauses, a direct object ("cited the report"), or the
-#: object of "for" ("called for a ban").
-COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "for"})
+#: Dependents that carry content: clauses, a direct object ("cited the report"), an object
+#: with its predicative ("oprd": "called the plan a disaster"), or the object of a
+#: preposition ("for": "called for a ban", "to": "pointed to the figures").
+COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "for", "to"})
 
 
 @dataclass(frozen=True, slots=True)
