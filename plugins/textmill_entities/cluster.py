@@ -54,6 +54,7 @@ class _Linker:
         self.uf = _Union({k: ms[0].start for k, ms in self.by_key.items()})
         self.assigned: dict[int, str] = {}  # id(mention) -> key, for ambiguous partial names
         self._acronyms: dict[str, str] = {}
+        self._link_capitals()
         self._link_aliases()
         self._link_parentheses(body, text)
         self._persons = self._full_person_keys()
@@ -65,6 +66,13 @@ class _Linker:
         if m.label in PARTIAL_LABELS:
             return True
         return m.label in PLACE_LABELS and " " not in m.key and m.key not in self.t.places
+
+    def _link_capitals(self) -> None:
+        """An all-capitals form joins its ordinary spelling ("WASHINGTON" dateline)."""
+        ordinary = {k.casefold(): k for k in self.by_key if not k.isupper()}
+        for key in self.by_key:
+            if key.isupper() and (len(key) > 4 or " " in key) and key.casefold() in ordinary:
+                self.uf.union(ordinary[key.casefold()], key)
 
     def _link_aliases(self) -> None:
         expansions: dict[str, set[str]] = defaultdict(set)

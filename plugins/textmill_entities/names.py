@@ -24,11 +24,11 @@ SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "de"
 
 _WS = re.compile(r"\s+")
 _ABBREV_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|St|Bros|Mt|Ft)\.$")
-_TRAIL = re.compile(r"(?:['’]s|(?<=s)['’]|[-–—][a-z][\w’']*|[\s\-–—,;:!?\"“”‘’()\[\]{}*/]+"
-                    r"|\s+[a-z][\w’'-]*)$")
+_TRAIL = re.compile(r"(?:['’]s|(?<=s)['’]|[-–—][a-z][\w’']*|[^\w.)]+|\s+[a-z][\w’'-]*)$")
 _PARTICLES = "de|da|di|du|del|della|der|den|van|von|ter|le|la|al|el|bin|ibn|ben|dos|das|st"
-# Leading punctuation, or a lowercase word ("former", "the") that is not a name particle.
-_LEAD = re.compile(rf"^(?:[\s\"“”‘’'(\[{{*,;:–—-]+"
+# Leading punctuation (not a bracket closed inside the span), or a lowercase word ("former",
+# "the") that is not a name particle.
+_LEAD = re.compile(rf"^(?:[^\w(]+|\((?![^)]*\))"
                    rf"|(?!(?:{_PARTICLES})\s)(?:[a-z][a-z’'-]*|The|A|An)\s+)")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z&]{1,6}$")
 
@@ -144,7 +144,8 @@ def trim_span(text: str, start: int, end: int, *, person: bool,
         start += m.end()
     while start < end:
         span = text[start:end]
-        if span.endswith(".") and not _ABBREV_END.search(span):
+        if (span.endswith(".") and not _ABBREV_END.search(span)) or (
+                span.endswith(")") and "(" not in span):
             end -= 1
             continue
         m = _TRAIL.search(span)

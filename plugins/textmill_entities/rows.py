@@ -17,11 +17,11 @@ def rows(members: dict[str, list[Mention]], text: str, *, labels: Collection[str
     """One row per cluster with a configured-label mention, ids in order of first mention."""
     clusters = []
     for ms in members.values():
-        seen: dict[tuple[int, int], Mention] = {}
-        for m in sorted(ms, key=lambda m: (m.start, m.end)):
-            if not any(s < m.end and m.start < e for s, e in seen):
-                seen[m.start, m.end] = m
-        ms = list(seen.values())
+        kept: list[Mention] = []
+        for m in sorted(ms, key=lambda m: (m.start, -m.end)):
+            if not kept or m.start >= kept[-1].end:  # drop repeats and overlaps
+                kept.append(m)
+        ms = kept
         strong = [m for m in ms if not m.weak and m.label in labels]
         if strong and len(ms) >= min_count:
             clusters.append((ms, strong))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, field_validator
+
 from textmill import Record, Step, StepConfig
 
 from .names import KNOWN_LABELS, NUMERIC_LABELS

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from textmill import PipelineError, pipeline_from_dict
 from textmill_entities.cluster import build_clusters
 from textmill_entities.extract import doc_mentions, is_headline
