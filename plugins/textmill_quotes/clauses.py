@@ -83,7 +83,7 @@ def subject_of(tok: Token) -> Token | None:
         for child in current.children:
             if child.dep_ in _SUBJECTS and not (child.dep_ == "nsubjpass"
                                                 and child.lower_ == "it"):
-                return child
+                return _named_apposition(child) or child
             if child.dep_ == "agent":
                 for grand in child.children:
                     if grand.dep_ == "pobj":
@@ -102,6 +102,16 @@ def subject_of(tok: Token) -> Token | None:
             current = current.head
         else:
             break
+    return None
+
+
+def _named_apposition(subject: Token) -> Token | None:
+    """A name in apposition to a subject that is no name ("the election, Minyon Moore, ...")."""
+    if subject.ent_type_ in _NAMED or subject.pos_ in ("PROPN", "PRON"):
+        return None
+    for child in subject.children:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            return child
     return None
 
 
