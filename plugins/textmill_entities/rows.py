@@ -42,8 +42,12 @@ def rows(members: dict[str, list[Mention]], text: str, *, labels: Collection[str
 
 
 def _name(ms: list[Mention]) -> str:
-    """The fullest proper form: most words, then most characters, then earliest."""
-    forms = [m.key for m in ms if not is_acronym(m.key)] or [m.key for m in ms]
+    """The fullest proper form: most words, then most characters, then earliest.
+
+    Acronyms and all-capitals forms ("UN", "WASHINGTON") give way to ordinary spellings.
+    """
+    forms = ([m.key for m in ms if not is_acronym(m.key) and not m.key.isupper()]
+             or [m.key for m in ms if not is_acronym(m.key)] or [m.key for m in ms])
     return max(forms, key=lambda k: (k.count(" "), len(k)))
 
 

@@ -57,6 +57,11 @@ def by_name(record, name):
     ("Charles de Gaulle", True, "Charles de Gaulle"),
     ("former President Barack Obama", True, "Barack Obama"),
     ("President", True, "President"),
+    ("― Christina Luis", True, "Christina Luis"),
+    ("Alternative for Germany (AfD)", False, "Alternative for Germany (AfD)"),
+    ("NATO)", False, "NATO"),
+    ("Reuters.", False, "Reuters"),
+    ("Smith Jr.", True, "Smith Jr."),
 ])
 def test_names_trim_span(text, person, expected):
     start, end = trim_span(text, 0, len(text), person=person)
@@ -163,6 +168,10 @@ def test_cluster_blank_docs(blank, text, ents, expected):
      [("Hillary Clinton", "PERSON", 0), ("Rival Hillary Clinton", "PERSON", 0),
       ("Crooked Hillary Clinton", "PERSON", 0)],
      {"Hillary Clinton": ["Hillary Clinton", "Hillary Clinton", "Hillary Clinton"]}),
+    # an all-capitals dateline joins the ordinary spelling
+    ("WASHINGTON (AP) — Officials in Washington met.",
+     [("WASHINGTON", "GPE", 0), ("AP", "ORG", 0), ("Washington", "GPE", 0)],
+     {"Washington": ["WASHINGTON", "Washington"], "AP": ["AP"]}),
     # a bare surname is the person named most often so far, not merely the latest one
     ("Hillary Clinton spoke. Hillary Clinton left. Her daughter Chelsea Clinton stayed. "
      "Clinton returned.",
