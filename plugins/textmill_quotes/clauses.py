@@ -78,6 +78,8 @@ def _trimmed(doc: Doc, run: list[int]) -> list[tuple[int, int]]:
 
 def subject_of(tok: Token) -> Token | None:
     """The subject of a cue verb, climbing to the verb it hangs off when it has none."""
+    if tok.tag_ == "VBG" and tok.i > 0 and tok.doc[tok.i - 1].ent_type_ == "PERSON":
+        return tok.doc[tok.i - 1]  # "footage of Hillary Clinton asking, ..."
     current = tok
     for _ in range(4):
         for child in current.children:
