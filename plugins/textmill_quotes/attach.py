@@ -165,10 +165,11 @@ class Attacher:
         if best is None:
             return None
         gap = self.text[reach:run.open_mark]
-        if ("\n" in gap or len(gap) > _GAP_LIMIT or any(m in gap for m in '"“”')
-                or len(list(_sentence_ends(gap, 0, len(gap)))) > 1):
+        if any(m in gap for m in '"“”') or len(gap) > _GAP_LIMIT:
             return None
-        return best
+        if "\n" in gap:  # '..., he said.' closing a paragraph, the next one opening a quote
+            return best if best.kind == "direct" and not gap.strip(" .,\n\t\u00a0") else None
+        return best if len(list(_sentence_ends(gap, 0, len(gap)))) <= 1 else None
 
     def _distance(self, att: Attribution, run: QuoteRun) -> int:
         if att.cue is None:
