@@ -172,8 +172,8 @@ def _text(value: Any) -> str:
 def failures(store_path: str, retry: bool, pipeline_file: str | None, output: str | None,
              show_traceback: bool, as_json: bool, **log: Any) -> None:
     """List the documents whose latest result has errors; --retry reprocesses them."""
+    apply_log_options(**log)
     if retry:
-        apply_log_options(**log)
         _retry(store_path, pipeline_file, output)
         return
     if pipeline_file or output:
