@@ -318,6 +318,13 @@ def test_lookup_by_name(text, near, expected):
     assert EntityIndex(INDEX_ROWS).by_name(text, near=near) == expected
 
 
+@pytest.mark.parametrize("entities", [None, []])
+def test_lookup_empty(entities):
+    index = EntityIndex(entities)
+    assert len(index) == 0
+    assert (index.at(0, 5), index.by_name("Zelensky"), index.last_before(9)) == (None,) * 3
+
+
 @pytest.mark.parametrize(("offset", "labels", "expected"), [
     (99, {"PERSON"}, "e4"), (59, {"PERSON"}, "e1"), (59, None, "e2"), (5, None, None)])
 def test_lookup_last_before(offset, labels, expected):
