@@ -57,16 +57,13 @@ class Attacher:
     """Walks the quotation runs of one document in order and attaches each to an attribution."""
 
     def __init__(self, doc: Doc, text: str, runs: list[QuoteRun], atts: list[Attribution],
-                 speech_cues: list[int], *, min_words: int, is_inside_run: Callable[[int], bool],
-                 paragraph_of: Callable[[int], int]) -> None:
+                 speech_cues: list[int], *, min_words: int, is_inside_run: Callable[[int], bool]) -> None:
         self.doc, self.text, self.runs, self.atts = doc, text, runs, atts
         self.speech_cues = speech_cues
         self.cue_starts = [doc[i].idx for i in speech_cues]
         self.by_cue = {a.cue_token: a for a in atts if a.cue_token is not None}
         self.min_words = min_words
         self.is_inside_run = is_inside_run
-        self.paragraph_of = paragraph_of
-        self.last_direct: Attribution | None = None
 
     def run(self) -> list[Attribution]:
         """Every attribution: cue-driven ones updated with quotes, plus quote-driven ones."""
@@ -106,8 +103,8 @@ class Attacher:
         if mixed is not None:
             mixed.kind = "mixed"
             mixed.runs.append(index)
-            if hi > mixed.end:
-                mixed.spans[-1] = (mixed.spans[-1][0], hi)
+            if hi > mixed.end:  # keep the closing mark with the fragment it closes
+                mixed.spans[-1] = (mixed.spans[-1][0], run.after if run.closed else hi)
             return
         cue = self._cue_near(run) if speechlike else None
         if cue is not None:
@@ -182,7 +179,6 @@ class Attacher:
         att.kind = "direct"
         att.spans.extend(run.spans)
         att.runs.append(index)
-        self.last_direct = att
 
     def _new_direct(self, cue: int) -> Attribution:
         tok = self.doc[cue]

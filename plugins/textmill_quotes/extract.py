@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from .clauses import (
     subject_of,
 )
 from .lexicon import Cue
-from .marks import find_quotes, paragraph_starts
+from .marks import find_quotes
 from .speakers import EntityIndex, resolve
 
 if TYPE_CHECKING:
@@ -55,20 +56,16 @@ class QuoteExtractor:
             i = bisect_right(region_starts, pos) - 1
             return i >= 0 and regions[i][0] < pos < regions[i][1]
 
-        paras = paragraph_starts(text)
-
-        def paragraph_of(pos: int) -> int:
-            return bisect_right(paras, pos) - 1
-
         atts, speech = self._cue_attributions(doc, inside_run)
         atts = Attacher(doc, text, runs, atts, speech, min_words=self.min_words,
-                        is_inside_run=inside_run, paragraph_of=paragraph_of).run()
-        atts = [a for a in atts if a.spans and a.kind in self.kinds]
-        atts = _dedupe(atts)
-        index = EntityIndex(record.get("entities"))
+                        is_inside_run=inside_run).run()
+        # Filter kinds after de-duplication: that drops indirect readings of direct quotes.
+        atts = [a for a in _dedupe([a for a in atts if a.spans]) if a.kind in self.kinds]
+        index = EntityIndex(record.get("entities") or [])
         return [self._record(doc, text, index, n, att) for n, att in enumerate(atts, 1)]
 
-    def _cue_attributions(self, doc: Doc, inside_run: Any) -> tuple[list[Attribution], list[int]]:
+    def _cue_attributions(self, doc: Doc, inside_run: Callable[[int], bool]
+                          ) -> tuple[list[Attribution], list[int]]:
         lemmas = doc.to_array("LEMMA")
         found = np.nonzero(np.isin(lemmas, self.hashes))[0].tolist()
         atts: list[Attribution] = []

@@ -121,6 +121,12 @@ CONSTRUCTIONS = [
     # mixed: reported clause with a quoted fragment
     ("Ana Silva said the decision was “a betrayal of every voter” in the region.",
      "mixed", ["the decision was “a betrayal of every voter” in the region"], "Ana Silva", "say"),
+    # object with predicative: "called X a Y"
+    ("The council leader called the new tax “a gift to landlords.”",
+     "mixed", ["the new tax “a gift to landlords.”"], "The council leader", "call"),
+    # cue with an object: "cited X"
+    ("The auditor cited rising fuel costs and a shortage of drivers.",
+     "indirect", ["rising fuel costs and a shortage of drivers"], "The auditor", "cite"),
 ]
 
 
@@ -201,3 +207,23 @@ def test_quotes_kinds_option(run_steps, config, kinds):
             "on Friday.")
     record = _run(run_steps, text, [{"use": "entities"}, {"use": "quotes", "config": config}])
     assert record["quotes"] and {q["kind"] for q in record["quotes"]} == kinds
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "fragments", "speaker"), [
+    # a quote following "..., X said." in the same paragraph continues the attribution
+    ("“The harvest was the worst in years,” said Amara Diallo. “Many farms will not survive.”",
+     ["The harvest was the worst in years", "Many farms will not survive."], "Amara Diallo"),
+    # a dash line names the speaker
+    ("“We want a fair wage and safe roads.” ― Lucia Ferreira\n", ["We want a fair wage and safe roads."],
+     "Lucia Ferreira"),
+    # a transcript's speaker label inside the quotation
+    ('"HOST: Welcome back to the programme, everyone. Let us begin with the budget."',
+     ["Welcome back to the programme, everyone. Let us begin with the budget."], "HOST"),
+])
+def test_quotes_follow_on_dash_and_label(run_steps, text, fragments, speaker):
+    record = _run(run_steps, text)
+    _check_offsets(record)
+    q = record["quotes"][0]
+    assert [text[s:e] for s, e in q["spans"]] == fragments
+    assert q["speaker"]["text"] == speaker
