@@ -18,6 +18,7 @@ _SHARES_SUBJECT = ("xcomp", "conj", "advcl")
 _SPEAKER_CUT = ("relcl", "acl", "punct", "cc", "conj", "prep")
 _MAX_SPEAKER_TOKENS = 12
 _SPEAKER_POS = ("PROPN", "PRON", "NOUN")
+_MISATTACHED_REACH = 8
 _NAMED = ("PERSON", "ORG", "NORP", "GPE")
 #: Verbs whose subject also speaks a participle hanging off their clause.
 _REPORTING = frozenset({"say", "tell", "add", "note", "write", "argue", "claim", "insist",
@@ -185,10 +186,28 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
     for child in children:
         if child.dep_ == "prep" and child.lower_ in cue.complements:  # "called for", "point to"
             return sorted(t.i for g in child.children if g.dep_ == "pobj" for t in g.subtree)
+    if "ccomp" in cue.complements:
+        clause = _misattached_clause(tok)
+        if clause is not None:
+            return _pruned(clause, {t.i for t in clause.subtree}, cues)
     if tok.dep_ == "parataxis":  # "The plan, he said, will fail": the host clause is the content
         inner = {t.i for t in tok.subtree}
         return sorted(t.i for t in tok.head.subtree if t.i not in inner)
     return []
+
+
+def _misattached_clause(tok: Token) -> Token | None:
+    """A clause the parser hung on the cue's object ("told a meeting of leaders that ...",
+    "said after the convention he would ..."): a finite clause with its own subject, close
+    after the cue, whose subject is not a relative pronoun."""
+    for d in tok.subtree:
+        if d.i <= tok.i or d.left_edge.i - tok.i > _MISATTACHED_REACH:
+            continue
+        if d.dep_ in ("relcl", "acl") and d.pos_ in ("VERB", "AUX"):
+            subjects = [c for c in d.children if c.dep_ in _SUBJECTS]
+            if subjects and subjects[0].lower_ not in ("who", "which", "that", "whom"):
+                return d
+    return None
 
 
 def _pruned(root: Token, indices: set[int], cues: dict[str, Cue]) -> list[int]:
