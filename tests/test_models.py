@@ -24,6 +24,7 @@ def test_models_missing_model_is_a_pipeline_error(name):
 @pytest.mark.model
 @pytest.mark.parametrize("components, enabled", [
     ({"ner"}, ["textmill_line_breaks", "ner"]),
+    ({"tagger"}, ["textmill_line_breaks", "tok2vec", "tagger", "attribute_ruler"]),
     ({"lemmatizer"}, ["textmill_line_breaks", "tok2vec", "tagger", "attribute_ruler",
                       "lemmatizer"]),
 ])

