@@ -26,7 +26,9 @@ class Step:
     Subclasses set the class attributes and implement ``process_doc`` (or ``process``
     for a whole batch at once). A step returns the value of its one record key; the
     runner stores it under ``provides``. Steps must not import spaCy at module level,
-    so that ``textmill validate`` stays fast.
+    so that ``textmill validate`` stays fast. Read ``record["text"]`` rather than
+    ``doc.text`` (spaCy rebuilds that string from the tokens on every access), and
+    ``doc.to_array`` rather than Python loops over tokens in hot paths.
     """
 
     #: Name used in pipeline files (``use: <name>``).
