@@ -20,7 +20,7 @@ class StanceConfig(StepConfig):
     """Options of the `stance` step."""
 
     scorer: ScorerName = Field(
-        "lexicon", description="lexicon: dependency rules + lexicon; linear: trained sparse "
+        "linear", description="lexicon: dependency rules + lexicon; linear: trained sparse "
         "model (default, fast); minilm: fine-tuned MiniLM (accurate; needs the "
         "stance-minilm extra).")
     targets: Literal["auto"] | tuple[str, ...] = Field(

