@@ -89,7 +89,11 @@ class Attacher:
             ov = _overlap(att.spans, lo, hi)
             if not ov:
                 continue
-            if ov >= 0.7 * _length(att.spans) and not _reported_inside(att, overlapping):
+            quoted = sum(self._words(max(s, r.start), min(e, r.end)) for r in self.runs
+                         for s, e in att.spans if r.start < e and s < r.end)
+            if quoted >= 0.7 * self._words(*att.spans[0], skip_that=True) + 0.7 * sum(
+                    self._words(s, e) for s, e in att.spans[1:]) \
+                    and not _reported_inside(att, overlapping):
                 if direct is None or self._distance(att, run) < self._distance(direct, run):
                     direct = att
             elif ov >= 0.5 * (hi - lo) and mixed is None:
@@ -134,6 +138,14 @@ class Attacher:
             att = Attribution("direct", [], None)
             self.atts.append(att)
             self._make_direct(att, index, run)
+
+    def _words(self, lo: int, hi: int, *, skip_that: bool = False) -> int:
+        """Letters and digits in text[lo:hi] (marks and spaces never decide), without a
+        leading complementizer "that" when asked."""
+        chunk = self.text[lo:hi] if hi > lo else ""
+        if skip_that and chunk[:5].lower() == "that ":
+            chunk = chunk[5:]
+        return sum(c.isalnum() for c in chunk)
 
     def _speechlike(self, lo: int, hi: int) -> bool:
         """Looks like quoted speech, not a scare quote or a title ("aggression", "Morning Joe")."""

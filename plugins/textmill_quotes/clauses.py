@@ -19,6 +19,8 @@ _SPEAKER_CUT = ("relcl", "acl", "punct", "cc", "conj", "prep")
 _MAX_SPEAKER_TOKENS = 12
 _SPEAKER_POS = ("PROPN", "PRON", "NOUN")
 _MISATTACHED_REACH = 8
+#: Dependents of a cue that belong to the reporting frame, not to what is reported.
+_FRAME = ("aux", "auxpass", "neg", "npadvmod", "advmod", "punct", "agent", "dative", "cc")
 _NAMED = ("PERSON", "ORG", "NORP", "GPE")
 #: Verbs whose subject also speaks a participle hanging off their clause.
 _REPORTING = frozenset({"say", "tell", "add", "note", "write", "argue", "claim", "insist",
@@ -169,8 +171,18 @@ def speaker_range(subject: Token) -> tuple[int, int]:
 def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
     """Token indices of the content clause governed by a cue verb (may be discontinuous)."""
     children = list(tok.children)
+    clauses = [c for c in children if c.dep_ == "ccomp" and "ccomp" in cue.complements]
+    marked = [c for c in clauses if c.i > tok.i and any(
+        m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+    if marked:  # "Claiming X, Trump told Fox that ...": the that-clause is what was told
+        return _pruned(marked[0], {t.i for t in marked[0].subtree}, cues)
+    if clauses:  # "Though X was seamless, he said, replacing her would be ...": both halves
+        others = [c for c in children if c.dep_ in ("ccomp", "parataxis")
+                  and clauses[0].i < tok.i < c.i]
+        indices = {t.i for c in clauses + others[:1] for t in c.subtree}
+        return _pruned(clauses[0], indices, cues)
     for child in children:
-        if child.dep_ in ("ccomp", "xcomp") and child.dep_ in cue.complements:
+        if child.dep_ == "xcomp" and "xcomp" in cue.complements:
             indices = {t.i for t in child.subtree}
             if child.dep_ == "xcomp":  # "urged Congress to act": the object belongs to the clause
                 for obj in tok.children:
@@ -228,12 +240,24 @@ def _pruned(root: Token, indices: set[int], cues: dict[str, Cue]) -> list[int]:
     return sorted(indices)
 
 
+def _filled(tok: Token, indices: list[int]) -> list[int]:
+    """Close gaps in the content ("called [her vote] in favor of the war [a mistake]"), but
+    never over the reporting frame: the cue, its subject, auxiliaries and time adverbs."""
+    frame = {tok.i}
+    for child in tok.children:
+        if child.dep_ in _SUBJECTS or child.dep_ in _FRAME:
+            frame |= {t.i for t in child.subtree}
+    have = set(indices)
+    return [i for i in range(indices[0], indices[-1] + 1) if i in have or i not in frame]
+
+
 def attribution_from_cue(doc: Doc, tok: Token, cue: Cue,
                          cues: dict[str, Cue]) -> Attribution | None:
     """An indirect attribution for a cue verb with a clause, or None."""
     indices = content_tokens(tok, cue, cues)
     if len(indices) < 3:
         return None
+    indices = _filled(tok, indices)
     spans = token_ranges(doc, indices)
     if not spans:
         return None
