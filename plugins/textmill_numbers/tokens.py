@@ -23,6 +23,10 @@ _BLOCKED = re.compile(
 )
 
 
+# Thousands separators: comma, space, thin and no-break space ("1 234 567").
+_GROUPING = re.compile(r"[, \u202f\u00a0]")
+
+
 @dataclass(slots=True)
 class Tok:
     """One token of the scanner: its text, offsets and shape."""
@@ -57,4 +61,4 @@ def tokenize(text: str) -> list[Tok]:
 
 def number_value(text: str) -> float:
     """The value of a digit token ("1,234.5" -> 1234.5)."""
-    return float(text.replace(",", "").replace("\u202f", "").replace("\u00a0", ""))
+    return float(_GROUPING.sub("", text))

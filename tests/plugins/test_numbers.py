@@ -143,6 +143,8 @@ def extractor():
     ("negative five hundred and four", [("negative five hundred and four", -504, "cardinal")]),
     ("two point five", [("two point five", 2.5, "cardinal")]),
     ("22,24,26", [("22", 22, "cardinal"), ("24", 24, "cardinal"), ("26", 26, "cardinal")]),
+    ("40 000 or 1\u202f234 567.5", [("40 000", 40_000, "cardinal"),
+                                     ("1\u202f234 567.5", 1_234_567.5, "cardinal")]),
 ])
 def test_amount_words_and_digits(extractor, text, expected):
     got = [(n["text"], n["value"], n["kind"]) for n in extractor.extract(text)]
