@@ -9,7 +9,7 @@ from dataclasses import dataclass
 # the Indian grouping "12,34,567" and thin/no-break-space groups are accepted too.
 _NUMBER = (r"\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?(?![\d,]\d)"
            r"|\d{1,2}(?:,\d{2}(?!\d))+,\d{3}(?:\.\d+)?(?!\d)"
-           r"|\d{1,3}(?:[ \u202f\u00a0]\d{3}(?![\d,.]?\d))+(?:\.\d+)?(?![\d,])"
+           r"|\d{1,3}(?:[ \u202f\u00a0]\d{3}(?![\d,]?\d))+(?:\.\d+)?(?![\d,])"
            r"|\d+(?:\.\d+)?(?:[eE][+-]?\d+(?![\w]))?"
            r"|\.\d+")
 _TOKEN = re.compile(rf"(?P<num>{_NUMBER})|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)|(?P<sym>\S)")
