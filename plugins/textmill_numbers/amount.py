@@ -5,15 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
+from .parts import (
+    COUNTING,
+    ORDINAL_SUFFIX,
+    VULGAR,
+    decimals,
+    denominator,
+    fraction_ok,
+    fraction_tail,
+    is_word_number,
+    million_m,
+    scale_suffix,
+    smaller_group,
+)
 from .tokens import Tok, number_value
 
-VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅖": 0.4,
-          "⅗": 0.6, "⅘": 0.8, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625,
-          "⅞": 0.875}
-_ORDINAL_SUFFIX = {"st", "nd", "rd", "th"}
-# Ordinals that are never denominators ("one second" is a duration, not a half).
-_NOT_DENOMINATOR = {"first", "second"}
-_COUNTING = ("unit", "tens", "digit", "a")
+__all__ = ["VULGAR", "Amount", "million_m", "parse_amount"]
 
 
 @dataclass(slots=True)
@@ -27,115 +34,6 @@ class Amount:
     digits: bool = False  # written with digits
     mult: float = 1.0  # the largest scale applied ("5-10 million" shares it with the 5)
 
-
-def _fraction_ok(num: float, den: float, digits: str) -> bool:
-    """Written fractions have a small numerator over a usual denominator ("3/4", "1/40");
-    "9/11" and "24/7" are names, not fractions."""
-    if "." in digits or "," in digits or not 0 < num < den:
-        return False
-    d = int(den)
-    return d in (2, 3, 4, 5, 6, 8) or d % 10 == 0 or (d & (d - 1)) == 0
-
-
-def _denominator(lex: Lexicon, word: str) -> float | None:
-    entry = lex.words.get(word)
-    if entry and entry[0] in ("denominator", "ordinal") and word not in _NOT_DENOMINATOR:
-        return entry[1]
-    if word.endswith("s"):
-        entry = lex.words.get(word[:-1])
-        if entry and entry[0] == "ordinal" and word[:-1] not in _NOT_DENOMINATOR:
-            return entry[1]
-    return None
-
-
-def _scale_suffix(lex: Lexicon, toks: list[Tok], j: int) -> float | None:
-    """Multiplier of an abbreviated scale at ``j`` right after digits ("10k", "2 bn")."""
-    t = toks[j]
-    entry = lex.scales.get(t.text) or lex.scales.get(t.lower)
-    if entry is None or t.kind != "word":
-        return None
-    mult, exact, glued_only = entry
-    if (exact and t.text not in lex.scales) or (glued_only and not t.glued):
-        return None
-    nxt = toks[j + 1] if j + 1 < len(toks) else None
-    if nxt is not None and nxt.glued and nxt.kind in ("word", "num"):
-        return None  # "10km", "3MW": a longer unit, not a scale
-    return mult
-
-
-def million_m(toks: list[Tok], j: int) -> bool:
-    """Whether a lowercase "m" after digits means million ("1.2m people") rather than metres."""
-    nxt = toks[j + 1] if j + 1 < len(toks) else None
-    if nxt is None or nxt.kind != "word":
-        return False
-    return nxt.lower in ("people", "of", "in", "more", "and") or (
-        nxt.lower.endswith("s") and not nxt.lower.endswith("ss") and len(nxt.lower) > 3)
-
-
-def _decimals(lex: Lexicon, toks: list[Tok], j: int) -> tuple[float, int] | None:
-    """The fraction after "point": "point five", "point zero three", "point 77"."""
-    n = len(toks)
-    if j < n and toks[j].kind == "num" and "." not in toks[j].text and "," not in toks[j].text:
-        return float("0." + toks[j].text), j + 1
-    digits = ""
-    while j < n:
-        entry = lex.words.get(toks[j].lower)
-        if entry is None or entry[0] not in ("unit", "tens"):
-            break
-        cls, v = entry
-        if cls == "tens" and j + 2 < n and toks[j + 1].text == "-":
-            unit = lex.words.get(toks[j + 2].lower)
-            if unit and unit[0] == "unit" and unit[1] < 10:
-                v += unit[1]
-                j += 2
-        digits += str(int(v))
-        j += 1
-    return (float("0." + digits), j) if digits else None
-
-
-def _fraction_tail(lex: Lexicon, toks: list[Tok], j: int) -> tuple[float, int] | None:
-    """A fraction after "and": "a half", "three quarters", "two-fifths" -> (value, end)."""
-    n = len(toks)
-    if j + 1 >= n:
-        return None
-    entry = lex.words.get(toks[j].lower)
-    if toks[j].lower in ("a", "an"):
-        count = 1.0
-    elif entry is not None and entry[0] == "unit" and entry[1] > 0:
-        count = entry[1]
-    else:
-        return None
-    k = j + 1 + (1 if toks[j + 1].text == "-" else 0)
-    den = _denominator(lex, toks[k].lower) if k < n else None
-    if den is None:
-        return None
-    return count / den, k + 1
-
-
-def _smaller_group(lex: Lexicon, toks: list[Tok], j: int, last: str, scale: float) -> bool:
-    """After "hundred and" / "thousand and" only a smaller group may follow, so
-    "3 hundred and 2 hundred" stays two numbers."""
-    tok = toks[j]
-    if tok.kind == "num":
-        v = number_value(tok.text)
-        if v == 0 or v >= (100 if last == "hundred" else min(scale, 1000)):
-            return False
-    after = toks[j + 1] if j + 1 < len(toks) else None
-    if after is None:
-        return True
-    entry = lex.words.get(after.lower)
-    if entry is None and tok.kind == "num" and j + 2 < len(toks) and after.text == "-":
-        return True
-    if entry is None:
-        return True
-    if entry[0] == "hundred":
-        return last == "scale"
-    return not (entry[0] == "scale" and entry[1] >= scale)
-
-
-def _is_word_number(lex: Lexicon, tok: Tok) -> bool:
-    entry = lex.words.get(tok.lower)
-    return tok.kind == "num" or (entry is not None and entry[0] in ("unit", "tens"))
 
 
 def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) -> Amount | None:
@@ -155,7 +53,7 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
         if entry is None or entry[0] not in ("hundred", "scale", "multiplier", "denominator",
                                              "ordinal", "collective"):
             return None
-        if entry[0] == "ordinal" and _denominator(lex, nxt) is None:
+        if entry[0] == "ordinal" and denominator(lex, nxt) is None:
             return None
         if entry[0] == "collective":
             after = toks[i + 2] if i + 2 < n else None
@@ -176,7 +74,7 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             if last is None and j + 2 < n and toks[j + 1].text == "/" and toks[j + 1].glued \
                     and toks[j + 2].glued and toks[j + 2].kind == "num":
                 den = number_value(toks[j + 2].text)
-                if not _fraction_ok(v, den, toks[j].text + toks[j + 2].text):
+                if not fraction_ok(v, den, toks[j].text + toks[j + 2].text):
                     return None
                 return Amount(v / den, j + 3, "fraction", digits=True)
             current += v
@@ -187,19 +85,19 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             if j + 2 < n and toks[j].kind == "num" and toks[j + 1].text == "/" \
                     and toks[j + 1].glued and toks[j + 2].glued and toks[j + 2].kind == "num":
                 num, den = number_value(toks[j].text), number_value(toks[j + 2].text)
-                if _fraction_ok(num, den, toks[j].text + toks[j + 2].text):
+                if fraction_ok(num, den, toks[j].text + toks[j + 2].text):
                     current += num / den
                     j += 3
             elif j < n and toks[j].text in VULGAR and toks[j].glued:
                 current += VULGAR[toks[j].text]
                 j += 1
-            if j < n and toks[j].glued and toks[j].lower in _ORDINAL_SUFFIX and last == "digit" \
+            if j < n and toks[j].glued and toks[j].lower in ORDINAL_SUFFIX and last == "digit" \
                     and total == 0 and current == int(current):
                 return Amount(current, j + 1, "ordinal", digits=True)
             if j < n and toks[j].glued and toks[j].text in ("s", "'s", "’s") and current >= 10:
                 return None  # the 1990s, the '90s
             if j < n:
-                mult = _scale_suffix(lex, toks, j)
+                mult = scale_suffix(lex, toks, j)
                 if mult is not None and (toks[j].text != "m" or money or million_m(toks, j)):
                     total = (total + current) * mult
                     current, scaled, last = 0.0, True, "scale"
@@ -219,14 +117,14 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
                 continue
             break
         if w == "-" and last in ("unit", "a", "hundred") and j + 1 < n \
-                and _denominator(lex, toks[j + 1].lower) is not None:
+                and denominator(lex, toks[j + 1].lower) is not None:
             j += 1
             continue
         if w == "and" and last in ("hundred", "scale", "unit", "tens", "digit") and j + 1 < n:
             nxt = toks[j + 1]
-            tail = _fraction_tail(lex, toks, j + 1)
-            if tail is not None or (last in ("hundred", "scale") and _is_word_number(lex, nxt)
-                                    and _smaller_group(lex, toks, j + 1, last, max_scale)):
+            tail = fraction_tail(lex, toks, j + 1)
+            if tail is not None or (last in ("hundred", "scale") and is_word_number(lex, nxt)
+                                    and smaller_group(lex, toks, j + 1, last, max_scale)):
                 if tail is not None:
                     frac, k = tail
                     if last == "scale" and current == 0:
@@ -239,7 +137,7 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
                 continue
             break
         if w == "point" and last in ("unit", "tens", "digit", None, "hundred"):
-            dec = _decimals(lex, toks, j + 1)
+            dec = decimals(lex, toks, j + 1)
             if dec is None:
                 break
             current += dec[0]
@@ -247,11 +145,11 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             last = "digit"
             continue
         entry = lex.words.get(w)
-        if entry is None and last in _COUNTING and _denominator(lex, w) is not None:
-            entry = ("denominator", _denominator(lex, w) or 1.0)  # plural "thirds"
+        if entry is None and last in COUNTING and denominator(lex, w) is not None:
+            entry = ("denominator", denominator(lex, w) or 1.0)  # plural "thirds"
         if entry is None:
             if last == "digit":
-                mult = _scale_suffix(lex, toks, j)
+                mult = scale_suffix(lex, toks, j)
                 if mult is not None and not (t.text == "m" and not (money or million_m(toks, j))):
                     total = (total + current) * mult
                     current, scaled, last, max_scale = 0.0, True, "scale", mult
@@ -290,13 +188,13 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             last = "scale"
             scaled = True
         elif cls in ("ordinal", "denominator"):
-            den = _denominator(lex, w)
+            den = denominator(lex, w)
             singular_small = cls == "ordinal" and v < 10
             if last == "tens" and singular_small:
                 return Amount(total + current + v, j + 1, "ordinal")  # "twenty-fifth"
             if last in ("unit", "digit") and cls == "ordinal" and v >= 100 and current > 1:
                 return Amount((total + current) * v, j + 1, "ordinal")  # "two hundredth"
-            if last in _COUNTING and den is not None and (total == 0 or current > 0):
+            if last in COUNTING and den is not None and (total == 0 or current > 0):
                 # "two thirds", "a quarter", "one-eighth": a fraction of the count
                 frac = current / den
                 j += 1

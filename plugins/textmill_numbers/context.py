@@ -1,4 +1,4 @@
-"""Decide which scanned numbers are real numbers (not years, dates, times, names) and what they count."""
+"""Decide which scanned numbers count (not years, dates, times, names) and what they count."""
 
 from __future__ import annotations
 
