@@ -30,7 +30,11 @@ class QuotesConfig(StepConfig):
 
 
 class QuotesStep(Step):
-    """Direct, indirect and mixed quotes with speaker (linked to entities) and cue."""
+    """Direct, indirect and mixed quotes with speaker (linked to entities) and cue.
+
+    A quote's ``text`` is its content without the enclosing marks; the fragments of a split
+    or multi-paragraph quote (one per ``spans`` entry) are joined with " … ".
+    """
 
     name: ClassVar[str] = "quotes"
     Config: ClassVar[type[StepConfig]] = QuotesConfig
