@@ -110,6 +110,9 @@ def keep(found: Found, toks: list[Tok], lex: Lexicon, ctx: Context) -> bool:
             prev.text == "#" or (s >= 2 and prev.glued and toks[s - 2].kind == "word"
                                  and toks[s - 2].lower not in lex.words)):
         return False  # "COVID-19", "F-35", "#5"
+    if prev is not None and first.glued and (prev.text == "^" or (
+            prev.text == "+" and prev.glued and s >= 2 and toks[s - 2].kind != "sym")):
+        return False  # the exponent of "km^2", a catalogue code "J1149.5+6663"
     if nxt is not None and nxt.glued and nxt.kind == "word":
         return False  # "737MAX", "11a"
     if prev is not None and prev.lower in lex.identifier_heads:

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 # Thousands groups must have exactly three digits, so "22,24,26" stays three numbers;
 # the Indian grouping "12,34,567" and thin/no-break-space groups are accepted too.
-_NUMBER = (r"\d{1,3}(?:,\d{3}(?!\d))+(?:\.\d+)?(?![\d,]\d)"
+# Powers and scientific notation come first: "1.1^23", "2.5^-1", "1.3x10^6", "2.48×10−5"
+# (the bare "x10-3" form only with a minus, so "a 5x10 room" stays two numbers).
+_POWER = (r"\d+(?:\.\d+)?(?:[x×]\d+)?\^[-−+]{0,2}\d+(?![\w.])"
+          r"|\d+(?:\.\d+)?[x×]10(?:[-−]\d+|[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?![\w.])")
+_NUMBER = (rf"{_POWER}|\d{{1,3}}(?:,\d{{3}}(?!\d))+(?:\.\d+)?(?![\d,]\d)"
            r"|\d{1,2}(?:,\d{2}(?!\d))+,\d{3}(?:\.\d+)?(?!\d)"
            r"|\d{1,3}(?:[ \u202f\u00a0]\d{3}(?![\d,]?\d))+(?:\.\d+)?(?![\d,])"
            r"|\d+(?:\.\d+)?(?:[eE][+-]?\d+(?![\w]))?"
@@ -59,6 +63,19 @@ def tokenize(text: str) -> list[Tok]:
     return toks
 
 
+_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹−", "-0123456789-")
+_POWER_PARTS = re.compile(r"([\d.]+)(?:[x×](\d+))?\^?([-+]*)(\d+)")
+
+
 def number_value(text: str) -> float:
-    """The value of a digit token ("1,234.5" -> 1234.5)."""
+    """The value of a digit token ("1,234.5" -> 1234.5, "1.3x10^6" -> 1300000)."""
+    if "^" in text or "x" in text or "×" in text:
+        m = _POWER_PARTS.fullmatch(text.translate(_SUPERSCRIPT).replace("x10-", "x10^-")
+                                   .replace("×10-", "×10^-"))
+        if m is not None:
+            mantissa, base, signs, exponent = m.groups()
+            power = float(exponent) * (-1 if signs.count("-") % 2 else 1)
+            if base is None:
+                return float(mantissa) ** power
+            return float(mantissa) * float(base) ** power
     return float(_GROUPING.sub("", text))

@@ -145,6 +145,9 @@ def extractor():
     ("22,24,26", [("22", 22, "cardinal"), ("24", 24, "cardinal"), ("26", 26, "cardinal")]),
     ("40 000 or 1\u202f234 567.5", [("40 000", 40_000, "cardinal"),
                                      ("1\u202f234 567.5", 1_234_567.5, "cardinal")]),
+    ("10^6 or 2.5^-1", [("10^6", 1e6, "cardinal"), ("2.5^-1", 0.4, "cardinal")]),
+    ("1.3x10^6 and 6.2×10−5", [("1.3x10^6", 1.3e6, "cardinal"), ("6.2×10−5", 6.2e-5, "cardinal")]),
+    ("a 5x10 room", []),  # a size, not the power "5x10^1"
 ])
 def test_amount_words_and_digits(extractor, text, expected):
     got = [(n["text"], n["value"], n["kind"]) for n in extractor.extract(text)]
@@ -169,6 +172,7 @@ def test_amount_words_and_digits(extractor, text, expected):
     ("75ml", [("75ml", 75, "quantity", "millilitre")]),
     ("1.8m tall", [("1.8m", 1.8, "quantity", "metre")]),
     ("1.2m people", [("1.2m", 1.2e6, "cardinal", None)]),
+    ("an area of 4km^2", [("4km", 4, "quantity", "kilometre")]),
 ])
 def test_scanner_currency_percent_unit(extractor, text, expected):
     got = _shape(extractor.extract(text))
@@ -209,6 +213,7 @@ def test_scanner_ranges_and_bounds(extractor, text, expected):
     ("In 2019, 2020 elections", []),
     ("The one you mentioned is this one.", []),
     ("the 9/11 attacks", []),
+    ("the galaxy J1149.5+6663", []),
 ])
 def test_scanner_not_numbers(extractor, text, expected):
     assert _shape(extractor.extract(text)) == expected
