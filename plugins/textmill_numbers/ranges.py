@@ -77,11 +77,15 @@ def read_hedge(lex: Lexicon, toks: list[Tok], found: Found) -> None:
         qual = lex.hedges.get(key)
         if qual is not None and key[0] not in ("or", "and"):
             found.qualifier, found.hedge_start = qual, i - size
-            return
+            break
     k = found.tok_end
     key = tuple(t.lower for t in toks[k:k + 2])
-    if key and key[0] in ("or", "and") and key in lex.hedges:
-        found.qualifier = lex.hedges[key]
+    after = lex.hedges.get(key) if key and key[0] in ("or", "and") else None
+    # "about 500 or more": the bound after says more than the estimate before
+    if after is not None and (found.qualifier is None or (
+            found.qualifier.bound == "none" and after.bound != "none")):
+        found.qualifier = after
+
 
 def bound_pair(toks: list[Tok], prev: Found, cur: Found) -> Found | None:
     """ "more than 10 and less than 20": two opposite bounds make one range."""

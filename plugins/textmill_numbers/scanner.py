@@ -145,7 +145,34 @@ class Scanner:
             age_tail(toks, found)
         elif found.kind == "cardinal" and i > 0 and toks[i - 1].lower in ("aged", "age"):
             found.kind, found.unit = "quantity", "year"  # "aged 45": an age in years
+        elif found.kind == "cardinal" and not amt.scaled:
+            self._ratio(toks, found)
         return found
+
+    def _ratio(self, toks: list[Tok], found: Found) -> None:
+        """ "one in five", "2 out of 10", "one over three": a fraction written as a ratio."""
+        k, n = found.tok_end, len(toks)
+        num = found.value
+        if k >= n or not isinstance(num, float) or not num.is_integer() or num == 0:
+            return
+        word = toks[k].lower
+        j = k + 2 if word == "out" and k + 1 < n and toks[k + 1].lower == "of" else k + 1
+        if j >= n or (word not in ("in", "over") and j != k + 2) or toks[j].text in MINUS:
+            return
+        den = self.element(toks, j)
+        if den is None or den.kind != "cardinal" or not isinstance(den.value, float) \
+                or den.scaled or not den.value.is_integer() or den.value <= 0:
+            return
+        if toks[j].kind == "num" and len(toks[j].text) == 4 and 1000 <= den.value <= 2100:
+            return  # "3 in 2020": a year
+        after = toks[den.tok_end] if den.tok_end < n else None
+        if word == "over":
+            # "3 over 10 games" is a count; only a bare "X over Y" is a ratio
+            if after is not None and after.kind != "sym" and after.lower not in ("and", "or"):
+                return
+        elif abs(num) >= den.value:
+            return  # "won 5 in 3 states" is no ratio
+        found.value, found.kind, found.tok_end = num / den.value, "fraction", den.tok_end
 
     def _money_pounds(self, toks: list[Tok], i: int, end: int, amt: Amount) -> bool:
         """Whether "pounds" here is sterling: after a scale, or near a word about money."""

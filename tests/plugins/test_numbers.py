@@ -147,6 +147,11 @@ def extractor():
                                      ("1\u202f234 567.5", 1_234_567.5, "cardinal")]),
     ("10^6 or 2.5^-1", [("10^6", 1e6, "cardinal"), ("2.5^-1", 0.4, "cardinal")]),
     ("1.3x10^6 and 6.2×10−5", [("1.3x10^6", 1.3e6, "cardinal"), ("6.2×10−5", 6.2e-5, "cardinal")]),
+    ("one in five", [("one in five", 0.2, "fraction")]),
+    ("2 out of 10 doctors", [("2 out of 10", 0.2, "fraction")]),
+    ("one over three", [("one over three", 1 / 3, "fraction")]),
+    ("3 over 10 games", [("3", 3, "cardinal"), ("10", 10, "cardinal")]),
+    ("5 in 10 minutes", [("5", 5, "cardinal"), ("10 minutes", 10, "quantity")]),
     ("a 5x10 room", []),  # a size, not the power "5x10^1"
 ])
 def test_amount_words_and_digits(extractor, text, expected):
@@ -184,6 +189,7 @@ def test_scanner_currency_percent_unit(extractor, text, expected):
     ("about 30 cars", [("30", "about", True)]),
     ("more than 200 homes", [("200", "more than", False)]),
     ("500 or more", [("500", "or more", False)]),
+    ("about 500 or fewer", [("500", "or fewer", False)]),
     ("an estimated 3,000", [("3,000", "an estimated", True)]),
     ("some 40 trucks", [("40", "some", True)]),
 ])
