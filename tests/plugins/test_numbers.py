@@ -190,6 +190,7 @@ def test_scanner_currency_percent_unit(extractor, text, expected):
     ("more than 200 homes", [("200", "more than", False)]),
     ("500 or more", [("500", "or more", False)]),
     ("about 500 or fewer", [("500", "or fewer", False)]),
+    ("equal to 50 or less than 60", [("50", "equal to", False), ("60", "less than", False)]),
     ("an estimated 3,000", [("3,000", "an estimated", True)]),
     ("some 40 trucks", [("40", "some", True)]),
 ])
