@@ -78,6 +78,8 @@ def keep(found: Found, toks: list[Tok], lex: Lexicon, ctx: Context) -> bool:
         nxt is not None and (nxt.text in months or (
             nxt.lower == "of" and e + 1 < n and toks[e + 1].text in months)))
     if found.kind == "ordinal":
+        if prev is not None and prev.lower == "per":
+            return False  # "two kilobytes per second": the time unit
         if found.digits:
             label = ctx.entity_label(toks[s].start, toks[e - 1].end)
             return not near_month and label not in ("DATE", "TIME")

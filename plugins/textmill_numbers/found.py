@@ -42,7 +42,8 @@ def match_phrase(table: PhraseTable, toks: list[Tok], i: int) -> tuple[object, i
         if end > len(toks):
             continue
         if all((toks[i + k].text if exact[k] else toks[i + k].lower) == words[k]
-               and (k == 0 or toks[i + k].kind != "num") for k in range(len(words))):
+               and (k == 0 or toks[i + k].kind != "num" or toks[i + k].glued)
+               for k in range(len(words))):
             # a multi-token phrase must not run into a longer word ("°C" but not "°Cx")
             if end < len(toks) and toks[end].glued and toks[end].kind == "word" \
                     and toks[end - 1].kind == "word":

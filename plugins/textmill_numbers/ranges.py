@@ -11,12 +11,19 @@ from .tokens import Tok
 if TYPE_CHECKING:
     from .scanner import Scanner
 
+# Verbs that make "from X to Y" a range whatever the order of X and Y ("ranged from -18 to -34").
+_SPAN_VERBS = {"range", "ranges", "ranged", "ranging", "vary", "varies", "varied", "varying"}
+
 
 def join_range(scanner: Scanner, toks: list[Tok], first: Found) -> Found | None:
     """Join "10-15", "30 to 40%", "between 30 and 40", "$5-10 million" into one range."""
     n, k = len(toks), first.tok_end
     if k >= n or first.kind == "ordinal":
         return None
+    s = first.tok_start
+    if s > 0 and toks[s].glued and toks[s - 1].kind == "word":
+        return None  # "i7-860": a model name
+    spans = False
     before = toks[first.tok_start - 1].lower if first.tok_start > 0 else ""
     conn = toks[k].lower
     step = 1
@@ -29,6 +36,8 @@ def join_range(scanner: Scanner, toks: list[Tok], first: Found) -> Found | None:
         if before == "from" and first.tok_start >= 2 and \
                 is_change(scanner.lex, toks[first.tok_start - 2].lower):
             return None
+        spans = before == "from" and first.tok_start >= 2 and \
+            toks[first.tok_start - 2].lower in _SPAN_VERBS
     elif conn not in RANGE_DASH:
         return None
     second = scanner.element(toks, k + step)
@@ -51,7 +60,7 @@ def join_range(scanner: Scanner, toks: list[Tok], first: Found) -> Found | None:
         lo *= second.amount.mult
     if conn in RANGE_DASH and step == 1 and lo >= hi and lo >= 0:
         return Found(first.tok_start, second.tok_end, [], "score")
-    if conn in RANGE_WORD and lo > hi:
+    if conn in RANGE_WORD and lo > hi and not spans:
         return None  # "won by 46 percent to 42 percent": two values, not a range
     kind = second.kind if first.kind in ("cardinal", "fraction") else first.kind
     unit = first.unit or second.unit

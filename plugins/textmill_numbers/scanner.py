@@ -11,6 +11,8 @@ from .tokens import Tok
 
 __all__ = ["Found", "Scanner"]
 
+_BRACKETS = {"(": ")", "[": "]", "{": "}", "<": ">"}
+
 
 class Scanner:
     """Scans tokens for numbers with the lexicon."""
@@ -52,6 +54,11 @@ class Scanner:
         n = len(toks)
         if k >= n or toks[k].kind == "num":
             return None
+        if toks[k].text in _BRACKETS and k + 2 < n:
+            hit = self._unit(toks, k + 1)  # "20 (kg)", "20 [kg]"
+            if hit is not None and hit[1] < n and toks[hit[1]].text == _BRACKETS[toks[k].text]:
+                return hit[0], hit[1] + 1
+            return None
         hit = match_phrase(self.lex.units, toks, k)
         if hit is None:
             return None
@@ -67,6 +74,10 @@ class Scanner:
             return None  # "777F", "13F", "2021 C.P.I.", "800,000 F-Series"
         if end < n and toks[end].glued and toks[end].kind in ("num", "word"):
             return None  # "24703m212"
+        if first.text in ("pm", "am"):
+            digits = toks[k - 1].text if k > 0 and toks[k - 1].kind == "num" else ""
+            if "." not in digits or len(digits.split(".")[1]) == 2:
+                return None  # "2 pm", "2.30 pm" are clock times; "2.1 pm" is picometres
         return unit, end
 
     # -- one element: [currency] amount [scale] [percent|currency|unit] --------------------
@@ -104,7 +115,7 @@ class Scanner:
                 return Found(i, hit[1], 1.0 / hit[0].divisor, "money", hit[0].iso)
         if amt is None:
             return None
-        value, k = sign * amt.value, amt.end
+        value, k = sign * amt.value, self._tolerance(toks, amt.end)
         found = Found(i, k, value, amt.kind, digits=amt.digits, scaled=amt.scaled, amount=amt)
         if amt.kind == "ordinal":
             return found
@@ -173,6 +184,18 @@ class Scanner:
         elif abs(num) >= den.value:
             return  # "won 5 in 3 states" is no ratio
         found.value, found.kind, found.tok_end = num / den.value, "fraction", den.tok_end
+
+    def _tolerance(self, toks: list[Tok], k: int) -> int:
+        """Skip a measurement error after a value ("2.5 ± 0.1", "9.8 +/- 0.2"): the end."""
+        n = len(toks)
+        if k < n and toks[k].text == "±":
+            j = k + 1
+        elif k + 2 < n and [t.text for t in toks[k:k + 3]] == ["+", "/", "-"]:
+            j = k + 3
+        else:
+            return k
+        err = parse_amount(self.lex, toks, j) if j < n and toks[j].kind == "num" else None
+        return err.end if err is not None and err.kind == "cardinal" else k
 
     def _money_pounds(self, toks: list[Tok], i: int, end: int, amt: Amount) -> bool:
         """Whether "pounds" here is sterling: after a scale, or near a word about money."""

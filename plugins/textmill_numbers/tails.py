@@ -11,7 +11,7 @@ _AGE_UNITS = {"year", "month", "week", "day"}
 def compound_tail(toks: list[Tok], found: Found) -> None:
     """ "5 feet 2 inches", "5 ft 2 in": one height."""
     k, n = found.tok_end, len(toks)
-    if found.unit != "foot" or k + 1 >= n or toks[k].kind != "num":
+    if found.unit != "foot" or k + 1 >= n or (toks[k].kind != "num" and toks[k].lower != "and"):
         return
     j = k
     if toks[j].lower == "and":

@@ -177,7 +177,15 @@ def test_amount_words_and_digits(extractor, text, expected):
     ("75ml", [("75ml", 75, "quantity", "millilitre")]),
     ("1.8m tall", [("1.8m", 1.8, "quantity", "metre")]),
     ("1.2m people", [("1.2m", 1.2e6, "cardinal", None)]),
-    ("an area of 4km^2", [("4km", 4, "quantity", "kilometre")]),
+    ("an area of 4km^2", [("4km^2", 4, "quantity", "square kilometre")]),
+    ("a range of 190 km2", [("190 km2", 190, "quantity", "square kilometre")]),
+    ("weight: 20 (kg)", [("20 (kg)", 20, "quantity", "kilogram")]),
+    ("he is 5 feet and 2 inches", [("5 feet and 2 inches", 5 + 2 / 12, "quantity", "foot")]),
+    ("it weighs 9.8 ± 0.2 kg", [("9.8 ± 0.2 kg", 9.8, "quantity", "kilogram")]),
+    ("at 3 pm or 3.15 pm a 2.1 pm grid", [("2.1 pm", 2.1, "quantity", "picometre")]),
+    ("ranged from -3 °C to -14 °C", [("-3 °C to -14 °C", [-14, -3], "quantity", "degree Celsius")]),
+    ("losses of 30 MUSD", [("30 MUSD", 3e7, "money", "USD")]),
+    ("a Core i7-860 chip", [("860", 860, "cardinal", None)]),  # no range from "i7"
 ])
 def test_scanner_currency_percent_unit(extractor, text, expected):
     got = _shape(extractor.extract(text))
