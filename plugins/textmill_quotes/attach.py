@@ -7,7 +7,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .clauses import Attribution, adjacent_speaker, cue_span, speaker_range, subject_of
+from .clauses import Attribution, cue_span
+from .subjects import adjacent_speaker, speaker_range, subject_of
 from .marks import QuoteRun
 
 if TYPE_CHECKING:

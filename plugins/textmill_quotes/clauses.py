@@ -1,31 +1,20 @@
-"""Read reported speech off the dependency parse: a cue token's content clause and subject."""
+"""Read reported speech off the dependency parse: a cue token's content clause (speakers: subjects.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .lexicon import Cue
+from .subjects import SUBJECTS as _SUBJECTS
+from .subjects import speaker_range
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-#: Dependents that mark the grammatical subject of a cue verb.
-_SUBJECTS = ("nsubj", "nsubjpass")
-#: Cue verbs hanging off another verb share its subject ("..., saying that", "and said").
-_SHARES_SUBJECT = ("xcomp", "conj", "advcl")
-_SPEAKER_CUT = ("relcl", "acl", "punct", "cc", "conj", "prep")
-_MAX_SPEAKER_TOKENS = 12
-_SPEAKER_POS = ("PROPN", "PRON", "NOUN")
 _MISATTACHED_REACH = 8
 #: Dependents of a cue that belong to the reporting frame, not to what is reported.
 _FRAME = ("aux", "auxpass", "neg", "npadvmod", "advmod", "punct", "agent", "dative", "cc")
-_NAMED = ("PERSON", "ORG", "NORP", "GPE")
-#: Verbs whose subject also speaks a participle hanging off their clause.
-_REPORTING = frozenset({"say", "tell", "add", "note", "write", "argue", "claim", "insist",
-                        "explain", "state", "declare", "warn", "testify", "tweet", "report"})
-_NOT_SPEAKERS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY")
 #: Dependents of a content clause that start an attribution of their own.
 _OWN_ATTRIBUTION = ("conj", "advcl", "parataxis")
 #: Trailing modifiers set off by a comma, which reported content usually stops before.
@@ -77,95 +66,6 @@ def _trimmed(doc: Doc, run: list[int]) -> list[tuple[int, int]]:
     if hi < lo or not any(t.is_alpha or t.like_num for t in doc[lo:hi + 1]):
         return []
     return [(doc[lo].idx, doc[hi].idx + len(doc[hi]))]
-
-
-def subject_of(tok: Token) -> Token | None:
-    """The subject of a cue verb, climbing to the verb it hangs off when it has none."""
-    if tok.tag_ == "VBG" and tok.i > 0 and tok.doc[tok.i - 1].ent_type_ == "PERSON":
-        return tok.doc[tok.i - 1]  # "footage of Hillary Clinton asking, ..."
-    current = tok
-    for _ in range(4):
-        for child in current.children:
-            if child.dep_ in _SUBJECTS and not (child.dep_ == "nsubjpass"
-                                                and child.lower_ == "it"):
-                return _named_apposition(child) or child
-            if child.dep_ == "agent":
-                for grand in child.children:
-                    if grand.dep_ == "pobj":
-                        return grand
-        if current.dep_ == "acl" and (current.head.pos_ in ("PROPN", "PRON")
-                                      or current.head.ent_type_ in _NAMED):
-            return current.head  # "footage of Hillary Clinton asking, ..."
-        if current.dep_ == "advcl" and current.tag_ == "VBG":
-            host = _reporting_ancestor(current)
-            if host is not None:  # "Analysts said costs rose, citing ...": the analysts cite
-                current = host
-                continue
-        if current.dep_ == "pcomp" and current.head.head is not current.head:
-            current = current.head.head  # "by telling them", "after saying": the host verb
-        elif current.dep_ in _SHARES_SUBJECT and current.head is not current:
-            current = current.head
-        else:
-            break
-    return None
-
-
-def _named_apposition(subject: Token) -> Token | None:
-    """A name in apposition to a subject that is no name ("the election, Minyon Moore, ...")."""
-    if subject.ent_type_ in _NAMED or subject.pos_ in ("PROPN", "PRON"):
-        return None
-    for child in subject.children:
-        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
-            return child
-    return None
-
-
-def _reporting_ancestor(tok: Token) -> Token | None:
-    """The nearest ancestor verb that reports speech and has its own subject."""
-    for anc in tok.ancestors:
-        if anc.pos_ == "VERB" and anc.lemma_ in _REPORTING and any(
-                c.dep_ in _SUBJECTS for c in anc.children):
-            return anc
-    return None
-
-
-def adjacent_speaker(tok: Token, inside_run: Callable[[int], bool]) -> Token | None:
-    """A name or pronoun right next to a cue, outside quotations ("…," said Obama)."""
-    doc = tok.doc
-    for j in (tok.i + 1, tok.i + 2):
-        if j < len(doc) and doc[j].pos_ in _SPEAKER_POS and not inside_run(doc[j].idx) \
-                and doc[j].ent_type_ not in _NOT_SPEAKERS:  # "said Monday"
-            return doc[j]
-    depth = 0  # walk back over "Rep. Jane Roe (D-Md.)" to the name, not into a quotation
-    for j in range(tok.i - 1, max(-1, tok.i - 10), -1):
-        t = doc[j]
-        if inside_run(t.idx) or t.text in '"“”' or (t.is_sent_start and j < tok.i - 1):
-            break
-        depth += (t.text == ")") - (t.text == "(")
-        if depth == 0 and t.pos_ in _SPEAKER_POS and t.ent_type_ not in _NOT_SPEAKERS:
-            return t
-    return None
-
-
-def speaker_range(subject: Token) -> tuple[int, int]:
-    """Token range [lo, hi] of a speaker phrase: the subject's subtree minus clauses."""
-    lo, hi = subject.left_edge.i, subject.right_edge.i
-    for child in subject.rights:
-        after_comma = child.left_edge.i > 0 and subject.doc[child.left_edge.i - 1].text == ","
-        if child.dep_ in ("relcl", "acl") or (child.dep_ == "appos" and after_comma) or (
-                child.dep_ == "punct" and child.i > subject.i and child.text in "(—–"):
-            hi = min(hi, child.left_edge.i - 1)
-    if hi - lo + 1 > _MAX_SPEAKER_TOKENS:
-        lo = hi = subject.i
-        while lo > 0 and subject.doc[lo - 1].dep_ in ("compound", "amod", "det") \
-                and subject.doc[lo - 1].head.i >= lo:
-            lo -= 1
-    doc = subject.doc
-    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
-        hi -= 1
-    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
-        lo += 1
-    return lo, hi
 
 
 def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:

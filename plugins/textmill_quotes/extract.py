@@ -9,17 +9,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .attach import Attacher
-from .clauses import (
-    Attribution,
-    according_to,
-    adjacent_speaker,
-    attribution_from_cue,
-    speaker_range,
-    subject_of,
-)
+from .clauses import Attribution, according_to, attribution_from_cue
 from .lexicon import Cue
 from .marks import find_quotes
 from .speakers import EntityIndex, resolve
+from .subjects import adjacent_speaker, speaker_range, subject_of
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -91,6 +85,9 @@ class QuoteExtractor:
             subject = subject_of(tok)
             if subject is not None and inside_run(subject.idx):
                 subject = adjacent_speaker(tok, inside_run)
+            elif subject is None and tok.tag_ in ("VBD", "VBZ", "VBP"):
+                # a finite cue the parser left without subject ("X, the head of Y, told")
+                subject = adjacent_speaker(tok, inside_run, forward=False)
             if subject is not None:
                 lo, hi = speaker_range(subject)
                 att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))

@@ -2,7 +2,7 @@
 
 Usage:
     .venv/bin/python tests/eval/eval_quotes.py GOLD.jsonl [--scorer PATH] [--limit N]
-        [--pred OUT.jsonl] [--bench]
+        [--pred OUT.jsonl] [--bench] [--errors N]
 
 Runs an `entities, quotes` pipeline through the real textmill Engine over the gold file's
 texts (read by path; nothing is copied into the repository), converts the records to the
@@ -11,6 +11,8 @@ direct+mixed and all. For the direct subsets it prints two rows: every predictio
 (unmatched indirect predictions count as false positives) and only predictions of the
 kinds being scored (`--filter-pred-kind`, how a direct-quote extractor is compared).
 `--bench` also times parsing alone against the whole pipeline (documents per second).
+`--errors N` prints up to N speaker errors per gold kind (wrong or missing speaker on a
+matched content), with the sentence around the gold speaker, for error analysis.
 """
 
 from __future__ import annotations
@@ -81,6 +83,45 @@ def bench(engine: Engine, docs: list[Document]) -> None:
           f"{len(docs) / full:.2f} docs/s; ratio {parse / full:.3f}")
 
 
+def speaker_errors(scorer: Any, gold: list[dict[str, Any]], records: list[dict[str, Any]],
+                   limit: int) -> None:
+    """Print speaker errors on content-matched quotes, grouped by gold kind."""
+    by_id = {r["id"]: to_prediction(r) for r in records}
+    errors: dict[str, list[str]] = {}
+    counts: dict[str, list[int]] = {}
+    for g in gold:
+        text = g["text"]
+        golds = [q for q in g["quotes"] if scorer.frags(q, "speaker")]
+        preds = by_id[g["id"]]["quotes"]
+        gsets = [scorer.alnum_set(text, scorer.frags(q, "content")) for q in g["quotes"]]
+        psets = [scorer.alnum_set(text, scorer.frags(q, "content")) for q in preds]
+        pairs = scorer.greedy_match(psets, gsets, scorer.overlap, 0.5)
+        for i, j, _ in pairs:
+            gq, pq = g["quotes"][j], preds[i]
+            if gq not in golds:
+                continue
+            gs = scorer.alnum_set(text, scorer.frags(gq, "speaker"))
+            ps = scorer.alnum_set(text, scorer.frags(pq, "speaker"))
+            ok = bool(gs & ps) or bool(scorer.name_tokens(gq.get("speaker"))
+                                       & scorer.name_tokens(pq.get("speaker")))
+            if ok:
+                continue
+            kind = str(gq.get("kind"))
+            missing = pq["speaker_start"] is None
+            counts.setdefault(kind, [0, 0])[missing] += 1
+            lo = max(0, min(gq["speaker_start"], gq["content_start"]) - 60)
+            hi = min(len(text), max(gq["speaker_end"], gq["content_start"]) + 80)
+            where = text[lo:hi].replace("\n", " / ")
+            errors.setdefault(kind, []).append(
+                f"  [{g['id']}] gold {gq.get('speaker')!r} pred {pq.get('speaker')!r} "
+                f"cue {text[pq['cue_start']:pq['cue_end']] if pq['cue_start'] is not None else None!r}"
+                f"\n      ...{where}...")
+    for kind, (wrong, missing) in sorted(counts.items()):
+        print(f"speaker errors on gold {kind}: {wrong} wrong, {missing} missing")
+        for line in errors[kind][:limit]:
+            print(line)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation and print the figures."""
     ap = argparse.ArgumentParser(description=__doc__,
@@ -90,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
     ap.add_argument("--pred", type=Path, default=None, help="keep the predictions here")
     ap.add_argument("--bench", action="store_true", help="also time parsing vs the pipeline")
+    ap.add_argument("--errors", type=int, default=0, metavar="N",
+                    help="print up to N speaker errors per gold kind")
     args = ap.parse_args(argv)
     with args.gold.open(encoding="utf-8") as fh:
         gold = [json.loads(line) for line in fh if line.strip()]
@@ -124,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             print(row(name, res))
         res = scorer.score(str(gold_path), str(pred_path), None, 0.5, False)
         print("recall by gold kind:", json.dumps(res["recall_by_gold_kind_overlap50"]))
+        if args.errors:
+            speaker_errors(scorer, gold, records, args.errors)
     if args.bench:
         bench(engine, docs)
     return 0

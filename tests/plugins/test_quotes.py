@@ -227,3 +227,26 @@ def test_quotes_follow_on_dash_and_label(run_steps, text, fragments, speaker):
     q = record["quotes"][0]
     assert [text[s:e] for s, e in q["spans"]] == fragments
     assert q["speaker"]["text"] == speaker
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "speaker"), [
+    # a document issued by someone speaks for its issuer
+    ("The agency issued a statement saying that the water was safe to drink.", "The agency"),
+    ("The group released a report that says the river is badly polluted.", "The group"),
+    # a speech event on the speaker's verb
+    ("The mayor spoke at a press conference announcing that the bridge would close in May.",
+     "The mayor"),
+    # object control: the object of "forced" is who admits
+    ("The senator forced the banker to admit that the fees had been hidden from customers.",
+     "the banker"),
+    # a participle under "stopped short of" inherits the clause's subject
+    ("Critics stopped short of calling the deal a failure.", "Critics"),
+    # a name with a long apposition before the cue
+    ("Lena Ortiz, the director of the city museum, told a reporter that the collection "
+     "would move.", "Lena Ortiz"),
+])
+def test_subjects_speaker_behind_clauses_and_nominals(run_steps, text, speaker):
+    record = _run(run_steps, text)
+    _check_offsets(record)
+    assert [q["speaker"]["text"] for q in record["quotes"] if q["speaker"]] == [speaker]
