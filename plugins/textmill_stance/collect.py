@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from textmill_entities.lookup import EntityIndex
 
 from .items import Item
-from .relations import link
+from .lexicon import load_lexicons
+from .relations import link, relation_polarity
 from .run import UNLINKED, Pair, evidence_of
 
 if TYPE_CHECKING:
@@ -62,13 +63,19 @@ def given_pairs(doc: Doc, record: dict[str, Any]) -> list[Pair] | None:
         h = (holders[i] if len(holders) == len(targets) else holders[0]) if holders else None
         hspan = _span(doc, h, f"meta.stance_holders.{i}") if h is not None else None
         same = hspan is not None and hspan.sent == tspan.sent
-        weight = 1.0
-        if hspan is not None and (not same or link(hspan, tspan) is None):
-            weight = UNLINKED
+        linked = same and link(hspan, tspan) is not None
         pairs.append(Pair(_ref(index, doc, h) if h is not None else None,
                           _ref(index, doc, t), evidence_of(hspan if same else None, tspan),
-                          Item(tspan.sent, tspan, hspan if same else None), weight))
+                          Item(tspan.sent, tspan, hspan if same else None),
+                          UNLINKED if hspan is not None and not linked else 1.0,
+                          _relation(hspan, tspan) if linked else None))
     return pairs
+
+
+def _relation(holder: Span | None, target: Span) -> float:
+    lex = load_lexicons()
+    assert holder is not None
+    return relation_polarity(holder, target, lex.relations, lex.negations)
 
 
 def _named(index: EntityIndex, names: tuple[str, ...]) -> set[str]:
@@ -111,7 +118,8 @@ def auto_pairs(doc: Doc, record: dict[str, Any], config: StanceConfig) -> list[P
                     continue
                 pairs.append(Pair({"entity": hid, "text": names[hid]},
                                   {"entity": tid, "text": names[tid]},
-                                  evidence_of(hspan, tspan), Item(tspan.sent, tspan, hspan)))
+                                  evidence_of(hspan, tspan), Item(tspan.sent, tspan, hspan),
+                                  relation=_relation(hspan, tspan)))
     return pairs
 
 

@@ -10,6 +10,8 @@ if TYPE_CHECKING:
 #: Clauses that share their governor's subject ("summoned X to demand Y", "met and praised").
 SHARED_SUBJECT = frozenset({"xcomp", "advcl", "conj", "pcomp"})
 SUBJECTS = frozenset({"nsubj", "csubj"})
+OBJECTS = frozenset({"dobj", "pobj", "prep", "xcomp", "ccomp", "attr", "dative", "oprd",
+                     "nsubjpass", "compound", "amod", "poss", "conj", "appos", "acl"})
 
 
 def _inside(tok: Token, span: Span) -> bool:
@@ -64,6 +66,27 @@ def link(holder: Span, target: Span) -> str | None:
     return None
 
 
+def relation_polarity(holder: Span, target: Span, relations: dict[str, float],
+                      negations: frozenset[str]) -> float:
+    """Sum of the support/oppose words on the path from the target up to the holder's
+    predicate ("summoned ... to demand the withdrawal of Y": -1.0), negation flipping each."""
+    total = 0.0
+    child = target.root
+    for anc in target.root.ancestors:
+        if _inside(anc, holder):
+            break
+        # Only a word whose object or complement leads to the target evaluates it.
+        value = relations.get(anc.lemma_.lower(), 0.0) if child.dep_ in OBJECTS else 0.0
+        child = anc
+        if value and any(c.dep_ == "neg" or c.lower_ in negations for c in anc.children):
+            value = -value
+        total += value
+        if holder.root.is_ancestor(anc) or anc.is_ancestor(holder.root):
+            if any(c.i == holder.root.i or _holds(c, holder) for c in anc.children):
+                break
+    return max(-1.0, min(1.0, total))
+
+
 def _noun_before_infinitive(verb: Token, holder: Span) -> bool:
     """"X's preparations to ratify a treaty with Y": the parser often hangs the infinitive on
     the main verb; the possessed noun right before it is still the one that acts."""
@@ -74,7 +97,8 @@ def _noun_before_infinitive(verb: Token, holder: Span) -> bool:
     if i < verb.sent.start:
         return False
     noun = verb.doc[i]
-    return noun.pos_ == "NOUN" and any(c.dep_ == "poss" and _inside(c, holder)
+    # "summoned X's ambassador to demand ...": an object does not act.
+    return noun.pos_ == "NOUN" and noun.dep_ != "dobj" and any(c.dep_ == "poss" and _inside(c, holder)
                                        for c in noun.children)
 
 

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 #: Weight of a given holder that the sentence does not link to the target grammatically.
 UNLINKED = 0.5
+#: Weight of the scorer's sentence-level answer when a predicate links holder and target; the
+#: support/oppose words on that link (relations.tsv) add to it.
+LINKED_MODEL = 0.6
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Pair:
     evidence: dict[str, Any]
     item: Item
     weight: float = 1.0
+    relation: float | None = None
     scored: Scored | None = field(default=None, repr=False)
 
     @property
@@ -49,6 +53,10 @@ def stances_for_batch(docs: Sequence[Doc], records: Sequence[dict[str, Any]], sc
                        else (False, auto_pairs(doc, record, config)))
     flat = [p for _, pairs in per_doc for p in pairs]
     for pair, scored in zip(flat, scorer.score([p.item for p in flat]), strict=True):
+        if pair.relation is not None:
+            # A holder's stance is what the linking predicate says, more than the sentence's tone.
+            value = max(-1.0, min(1.0, pair.relation + LINKED_MODEL * scored.score))
+            scored = Scored(value, label_of(value, config.threshold))
         pair.scored = scored
     out = []
     for is_given, pairs in per_doc:
