@@ -9,6 +9,7 @@ from .parts import (
     COUNTING,
     ORDINAL_SUFFIX,
     VULGAR,
+    compound_denominator,
     decimals,
     denominator,
     fraction_ok,
@@ -45,16 +46,20 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
     scaled = digits = False
     j = i
     first = toks[i]
+    between = i > 0 and toks[i - 1].lower == "between"
     if first.blocked:
         return None
     if first.lower in ("a", "an") and i + 1 < n:
         nxt = toks[i + 1].lower
         entry = lex.words.get(nxt)
         if entry is None or entry[0] not in ("hundred", "scale", "multiplier", "denominator",
-                                             "ordinal", "collective"):
+                                             "ordinal", "collective", "tens"):
             return None
         if entry[0] == "ordinal" and denominator(lex, nxt) is None:
             return None
+        if entry[0] == "tens":
+            den = compound_denominator(lex, toks, i + 1, 1.0)
+            return None if den is None else Amount(1 / den[0], den[1], "fraction")
         if entry[0] == "collective":
             after = toks[i + 2] if i + 2 < n else None
             if after is None or after.lower == "of" or after.kind == "sym":
@@ -124,10 +129,15 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             nxt = toks[j + 1]
             tail = fraction_tail(lex, toks, j + 1)
             if tail is not None or (last in ("hundred", "scale") and is_word_number(lex, nxt)
-                                    and smaller_group(lex, toks, j + 1, last, max_scale)):
+                                    and smaller_group(lex, toks, j + 1, last, max_scale,
+                                                      between=between)):
                 if tail is not None:
                     frac, k = tail
-                    if last == "scale" and current == 0:
+                    scale = lex.words.get(toks[k].lower) if k < n else None
+                    if last == "scale" and current == 0 and scale is not None \
+                            and scale[0] == "scale" and scale[1] < max_scale:
+                        frac, k = frac * scale[1], k + 1  # "one billion and a half million"
+                    elif last == "scale" and current == 0:
                         frac *= max_scale  # "three million and a half"
                     current += frac
                     last, j = "frac", k
@@ -163,6 +173,10 @@ def parse_amount(lex: Lexicon, toks: list[Tok], i: int, *, money: bool = False) 
             current += v
             last = "unit"
         elif cls == "tens":
+            if last in ("unit", "tens") and total == 0 and current < 100:
+                den = compound_denominator(lex, toks, j, current)
+                if den is not None:  # "one twenty-fifth", "three twenty-firsts"
+                    return Amount(current / den[0], den[1], "fraction")
             if last in ("unit", "tens", "digit", "frac"):
                 break
             current += v

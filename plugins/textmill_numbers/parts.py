@@ -98,9 +98,11 @@ def fraction_tail(lex: Lexicon, toks: list[Tok], j: int) -> tuple[float, int] | 
     return count / den, k + 1
 
 
-def smaller_group(lex: Lexicon, toks: list[Tok], j: int, last: str, scale: float) -> bool:
+def smaller_group(lex: Lexicon, toks: list[Tok], j: int, last: str, scale: float, *,
+                  between: bool = False) -> bool:
     """After "hundred and" / "thousand and" only a smaller group may follow, so
-    "3 hundred and 2 hundred" stays two numbers."""
+    "3 hundred and 2 hundred" stays two numbers ("two hundred and two thousand" is one,
+    unless it follows "between")."""
     tok = toks[j]
     if tok.kind == "num":
         v = number_value(tok.text)
@@ -116,7 +118,30 @@ def smaller_group(lex: Lexicon, toks: list[Tok], j: int, last: str, scale: float
         return True
     if entry[0] == "hundred":
         return last == "scale"
+    if entry[0] == "scale" and last == "hundred" and scale == 0:
+        return not between
     return not (entry[0] == "scale" and entry[1] >= scale)
+
+
+def compound_denominator(lex: Lexicon, toks: list[Tok], j: int,
+                         count: float) -> tuple[float, int] | None:
+    """ "twenty-fifth" after "one", "twenty-firsts" after "three": (denominator, end)."""
+    n = len(toks)
+    tens = lex.words.get(toks[j].lower)
+    if tens is None or tens[0] != "tens":
+        return None
+    k = j + 2 if j + 2 < n and toks[j + 1].text == "-" else j + 1
+    if k >= n:
+        return None
+    word = toks[k].lower
+    plural = word.endswith("s")
+    unit = lex.words.get(word[:-1] if plural else word)
+    if unit is None or unit[0] != "ordinal" or not 0 < unit[1] < 10 or plural != (count > 1):
+        return None
+    nxt = toks[k + 1] if k + 1 < n else None
+    if not plural and nxt is not None and nxt.kind != "sym" and nxt.lower != "of":
+        return None  # "a twenty-first century city": an ordinal
+    return tens[1] + unit[1], k + 1
 
 
 def is_word_number(lex: Lexicon, tok: Tok) -> bool:
