@@ -11,8 +11,9 @@ The gold sets write two things differently from the textmill contract; unless --
 the predictions are translated (the information is in our records, only its shape differs):
   * fractions are filed as "cardinal" in every gold set, so kind "fraction" is scored as cardinal;
   * a bound on a unitless number ("more than 30": value 30, qualifier "more than") is written
-    as an open range ([30, null]) in the gold sets, so lower/upper-bound qualifiers become one;
-    likewise an equality ("equal to 30", qualifier bound "equal") is written as [30, 30].
+    as an open range ([30, null]) in the gold sets, so lower/upper-bound qualifiers become one.
+    (Equality, "equal to 30", stays 30: Recognizers-Text's range spec writes [30, 30] but its
+    number spec and quantulum3 write 30, so no single translation is right.)
 --speed times nlp.pipe with the numbers step's components alone vs. parse + numbers step.
 """
 
@@ -46,7 +47,7 @@ def to_gold_shape(number: dict, bounds: dict[str, str]) -> dict:
         kind = "cardinal"
     bound = bounds.get(number["qualifier"] or "")
     if bound and kind == "cardinal" and not isinstance(value, list):
-        value = {"lower": [value, None], "upper": [None, value], "equal": [value, value]}[bound]
+        value = [value, None] if bound == "lower" else [None, value]
         kind = "range"
     return {"start": number["start"], "end": number["end"], "value": value, "kind": kind}
 
@@ -54,7 +55,7 @@ def to_gold_shape(number: dict, bounds: dict[str, str]) -> dict:
 def predict(gold: list[dict], *, raw: bool, batch: int = 64) -> tuple[list[dict], float]:
     engine = Engine(pipeline_from_dict(PIPELINE))
     bounds = {} if raw else {q.phrase: q.bound for q in load_lexicon().hedges.values()
-                             if q.bound in ("lower", "upper", "equal")}
+                             if q.bound in ("lower", "upper")}
     bounds.update({} if raw else {"or more": "lower"})
     out: list[dict] = []
     t0 = time.perf_counter()
