@@ -126,7 +126,9 @@ class Attacher:
             self._make_direct(att, index, run)
             return
         prev = self._previous(run)
-        if prev is not None:
+        if prev is not None and (speechlike or prev.kind != "direct" or self.text[
+                :run.open_mark].rstrip().endswith((",", ":"))):  # not a title after a direct
+            # quote ("..., he said on “Fox and Friends.”"), but the rest of a split one
             if prev.kind == "direct":
                 self._make_direct(prev, index, run)
             else:  # "..., Schiff said. “The other factor ...”": one attribution, now mixed
@@ -137,8 +139,25 @@ class Attacher:
         words = len(self.text[lo:hi].split())
         if speechlike and words >= self.min_words:
             att = Attribution("direct", [], None)
+            self._colon_speaker(att, run)
             self.atts.append(att)
             self._make_direct(att, index, run)
+
+    def _colon_speaker(self, att: Attribution, run: QuoteRun) -> None:
+        """A quote introduced by a colon without a cue ("Jones made this comment:", "the
+        report opens with a line:") takes the introducing sentence's subject as speaker."""
+        before = self.text[:run.open_mark].rstrip()
+        if not before.endswith(":"):
+            return
+        colon = self.doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+        if colon is None:
+            return
+        subject = subject_of(colon[0].sent.root)
+        if subject is None or self.is_inside_run(subject.idx):
+            return
+        lo, hi = speaker_range(subject)
+        att.speaker = (self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
+        att.speaker_token = subject.i
 
     def _words(self, lo: int, hi: int, *, skip_that: bool = False) -> int:
         """Letters and digits in text[lo:hi] (marks and spaces never decide), without a
@@ -167,7 +186,7 @@ class Attacher:
         """The attribution ending in the sentence just before ``run``, in its paragraph."""
         best, reach = None, -1
         for att in self.atts:
-            if att.speaker is None or not att.spans:
+            if att.speaker is None or not att.spans or att.cls != "speech":
                 continue
             end = max(att.end, att.speaker[1], att.cue[1] if att.cue else 0)
             if reach < end <= run.open_mark:
@@ -175,7 +194,9 @@ class Attacher:
         if best is None:
             return None
         gap = self.text[reach:run.open_mark]
-        if any(m in gap for m in '"“”') or len(gap) > _GAP_LIMIT:
+        if len(gap) > _GAP_LIMIT or any(  # a title in between ("on “Fox and Friends.”") is fine
+                reach <= r.open_mark < run.open_mark and self._speechlike(r.start, r.end)
+                for r in self.runs) or gap.count("\"") % 2:
             return None
         if "\n" in gap:  # '..., he said.' closing a paragraph, the next one opening a quote
             return best if best.kind == "direct" and not gap.strip(" .,\n\t\u00a0") else None

@@ -217,6 +217,14 @@ def test_quotes_kinds_option(run_steps, config, kinds):
     # a dash line names the speaker
     ("“We want a fair wage and safe roads.” ― Lucia Ferreira\n", ["We want a fair wage and safe roads."],
      "Lucia Ferreira"),
+    # a title quoted after the cue does not stop the next quote from following on
+    ("“The port will reopen next week,” Omar Haddad said on “Morning Report.” “We have "
+     "cleared the wreck.”", ["The port will reopen next week", "We have cleared the wreck."],
+     "Omar Haddad"),
+    # a colon without a cue: the introducing sentence's subject
+    ("The senator made the following remark:\n\n“Every child in this state deserves a warm "
+     "meal at school.”", ["Every child in this state deserves a warm meal at school."],
+     "The senator"),
     # a transcript's speaker label inside the quotation
     ('"HOST: Welcome back to the programme, everyone. Let us begin with the budget."',
      ["Welcome back to the programme, everyone. Let us begin with the budget."], "HOST"),
