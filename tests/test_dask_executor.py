@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -124,13 +125,18 @@ def site(tmp_path_factory):
         yield root
 
 
+def local_cluster(**options):
+    """A quiet LocalCluster: no dashboard, health routes on a free port rather than 8787."""
+    from distributed import LocalCluster
+
+    return LocalCluster(dashboard_address=None, silence_logs=logging.ERROR,
+                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, **options)
+
+
 @pytest.fixture(scope="module")
 def scheduler(site):
     """Address of a LocalCluster of 2 single-threaded worker processes."""
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+    with local_cluster(n_workers=2, threads_per_worker=1, processes=True) as cluster:
         yield cluster.scheduler_address
 
 
@@ -222,15 +228,42 @@ def test_dask_executor_refuses_other_plugin_versions(scheduler, blank_model, ver
         ex.close()
 
 
-@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9"])
-def test_dask_executor_unreachable_scheduler_is_a_usage_error(blank_model, monkeypatch,
-                                                              address):
+@pytest.fixture
+def quick_timeouts(monkeypatch):
     from textmill import dask_executor
 
     monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr(dask_executor, "_POLL_SECONDS", 0.2)
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9"])
+def test_dask_executor_unreachable_scheduler_is_a_usage_error(site, quick_timeouts, blank_model,
+                                                              address):
     with pytest.raises(UsageError, match=f"cannot connect to the dask scheduler '{address}'"):
         make_executor(pipeline([{"use": "words"}], blank_model), executor="dask",
                       scheduler=address)
+
+
+@pytest.mark.parametrize("start, message", [
+    (0, "no worker joined the dask scheduler"),
+    (1, "every dask worker is gone and none came back within 1 s"),
+])
+def test_dask_executor_fails_rather_than_waits_without_workers(site, quick_timeouts, blank_model,
+                                                               start, message):
+    from textmill import TextmillError
+
+    pipe = pipeline([{"use": "words"}], blank_model)
+    # Workers as threads of this process: cheap, and enough to have none, then lose them.
+    with local_cluster(n_workers=start, processes=False) as cluster:
+        with pytest.raises(TextmillError, match=message):
+            ex = make_executor(pipe, executor="dask", scheduler=cluster.scheduler_address)
+            try:
+                cluster.scale(0)
+                while ex.client.nthreads():
+                    time.sleep(0.05)
+                list(ex.map([[Document(id="a", text="never processed")]]))
+            finally:
+                ex.close()
 
 
 @pytest.mark.parametrize("code", [
@@ -303,33 +336,19 @@ def test_dask_executor_cli_missing_plugin_exits_4(scheduler, client_only, blank_
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
-# -- faults ----------------------------------------------------------------------------------
-
 @pytest.mark.slow
-@pytest.mark.parametrize("docs, per_chunk, seconds", [(60, 2, 0.05)])
-def test_dask_executor_survives_a_killed_worker(site, blank_model, docs, per_chunk, seconds):
-    pipe = pipeline([{"use": "slow", "config": {"seconds": seconds}}], blank_model)
-    ex = make_executor(pipe, workers=2, executor="dask")
-    chunks = [[Document(id=f"d{i + j:03d}", text=f"document {i + j}")
-               for j in range(per_chunk)] for i in range(0, docs, per_chunk)]
-    records, victim = [], None
+@pytest.mark.parametrize("workers", [1])
+def test_dask_executor_starts_a_local_cluster_of_workers(site, blank_model, seed_text, workers):
+    pipe = pipeline([{"use": "words"}], blank_model)
+    docs = corpus(seed_text)[:12]
+    ex = make_executor(pipe, workers=workers, executor="dask")
     try:
-        pids = set(ex.client.run(os.getpid).values())
-        for batch in ex.map(chunks):
-            records.extend(batch)
-            if victim is None:
-                victim = batch[0]["slow"]["pid"]
-                assert victim in pids
-                os.kill(victim, signal.SIGKILL)
-        after = set(ex.client.run(os.getpid).values())
+        assert list(ex.client.nthreads().values()) == [1] * workers
+        remote = [r for batch in ex.map([docs[:5], docs[5:]]) for r in batch]
     finally:
         ex.close()
-    assert [r["id"] for r in records] == [f"d{i:03d}" for i in range(docs)]
-    assert all(r["errors"] == [] and r["slow"]["tokens"] == 2 for r in records)
-    assert victim not in after
-    # The victim's later chunks were recomputed by processes that were alive at the end.
-    late = {r["slow"]["pid"] for r in records[len(records) // 2:]}
-    assert victim not in late and late <= after | pids
+    assert ex.cluster is None and ex.client.status == "closed"
+    assert remote == InlineExecutor(pipe).engine.process(docs)
 
 
 # -- the real model --------------------------------------------------------------------------
@@ -352,6 +371,37 @@ def test_dask_executor_matches_local_with_the_model(scheduler, seed_text, steps)
         ex.close()
     assert remote == local
     assert sum(len(r.get("entities", [])) for r in remote) > 40
+
+
+# -- faults (last: the kill leaves the shared cluster restarting a worker) -------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("docs, per_chunk, seconds", [(60, 2, 0.05)])
+def test_dask_executor_survives_a_killed_worker(scheduler, blank_model, docs, per_chunk,
+                                                seconds):
+    pipe = pipeline([{"use": "slow", "config": {"seconds": seconds}}], blank_model)
+    ex = make_executor(pipe, executor="dask", scheduler=scheduler)
+    chunks = [[Document(id=f"d{i + j:03d}", text=f"document {i + j}")
+               for j in range(per_chunk)] for i in range(0, docs, per_chunk)]
+    records, victim = [], None
+    try:
+        pids = set(ex.client.run(os.getpid).values())
+        for batch in ex.map(chunks):
+            records.extend(batch)
+            if victim is None:
+                victim = batch[0]["slow"]["pid"]
+                assert victim in pids
+                os.kill(victim, signal.SIGKILL)
+        after = set(ex.client.run(os.getpid).values())
+    finally:
+        ex.close()
+    assert [r["id"] for r in records] == [f"d{i:03d}" for i in range(docs)]
+    assert all(r["errors"] == [] and r["slow"]["tokens"] == 2 for r in records)
+    assert victim not in after
+    # Chunks submitted after the kill ran on processes alive at the end (the other worker,
+    # or the one the nanny restarted), none on the victim.
+    late = {r["slow"]["pid"] for r in records[len(records) // 2:]}
+    assert victim not in late and late <= after
 
 
 def test_dask_executor_module_is_documented():

@@ -7,6 +7,7 @@ so this module loads (and names the extra to install) even where Dask is missing
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 from collections import deque
@@ -22,8 +23,11 @@ from .step import Record
 if TYPE_CHECKING:
     from distributed import Client, Future, LocalCluster
 
-#: Seconds to wait for a scheduler to answer, and for its first worker to join.
+#: Seconds to wait for a scheduler to answer, for its first worker to join, and for some
+#: worker to come back when all are gone mid-run.
 CONNECT_TIMEOUT = 30.0
+#: Seconds between checks that the cluster still has workers while a chunk is awaited.
+_POLL_SECONDS = 5.0
 #: Seconds between refreshes of the cluster's thread count (workers may join mid-run).
 _REFRESH_SECONDS = 2.0
 #: Expected plugin of each step: step name -> [plugin, distribution, version].
@@ -48,6 +52,13 @@ def process_chunk_on_worker(data: dict[str, Any], file: str, expected: Expected,
             raise PluginError(f"on dask worker {_worker_address()}: {exc}") from None
         _check_versions(engine.pipeline, expected)
         return engine.process(chunk)
+
+
+def dask_setup(worker: Any) -> None:
+    """Preload of the LocalCluster's workers: Ctrl-C is the client's, to finish the run."""
+    # A terminal's Ctrl-C reaches the whole process group, workers included; were they to
+    # die of it, their chunks would wait for a restart instead of completing.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker_address() -> str:
@@ -120,15 +131,21 @@ class DaskExecutor:
 
     def _connect(self, workers: int, scheduler: str | None) -> Client:
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError as exc:
             raise UsageError(f"--executor dask needs Dask distributed, which is not installed "
                              f"({exc}). Hint: pip install 'textmill[dask]'.") from None
         if scheduler is None:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR,
-                                        # no dashboard; health routes on a free local port
-                                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+            # Without a dashboard nobody reads the workers' statistical profiles, and sampling
+            # the running step's stack every 10 ms costs the CPU-bound worker GIL switches.
+            with dask.config.set({"distributed.worker.profile.enabled": False}):
+                self.cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR,
+                    preload=[__name__],  # runs dask_setup in every worker, restarts included
+                    # health routes only, on a free local port rather than 8787
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
             return Client(self.cluster, set_as_default=False)
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -166,6 +183,7 @@ class DaskExecutor:
             yield self._result(*pending.popleft())
 
     def _result(self, chunk: Chunk, future: Future) -> list[Record]:
+        self._await(future)
         try:
             return future.result()
         except TextmillError:
@@ -177,6 +195,26 @@ class DaskExecutor:
             ids = f"{chunk[0].id!r}..{chunk[-1].id!r}" if chunk else "(empty)"
             raise TextmillError(f"dask could not process the chunk of documents {ids}: "
                                 f"{type(exc).__name__}: {exc}") from exc
+
+    def _await(self, future: Future) -> None:
+        """Wait for ``future``; fail rather than hang when the cluster has lost every worker."""
+        alone_since: float | None = None
+        while True:
+            try:
+                future.result(timeout=_POLL_SECONDS)
+                return
+            except Exception:  # a timeout, or the chunk's own failure that _result raises
+                if future.done():
+                    return
+            if self.client.nthreads():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since > CONNECT_TIMEOUT:
+                raise TextmillError(
+                    f"every dask worker is gone and none came back within "
+                    f"{CONNECT_TIMEOUT:.0f} s. Hint: check the workers' logs (killed for "
+                    "memory?) and restart them with `dask worker SCHEDULER_ADDRESS`.")
 
     def close(self) -> None:
         try:
