@@ -20,6 +20,9 @@ _TIME_WORDS = {"am", "pm", "gmt", "bst", "utc", "est", "edt", "pst", "pdt", "cet
 _PRONOUN_ONE = {"the", "this", "that", "which", "each", "any", "every", "no", "another", "some",
                 "only", "little", "last", "next", "right", "wrong", "new", "old", "other",
                 "big", "small", "young", "loved", "chosen", "latest", "first"}
+# Prefixes written with a hyphen before digits that do not make a code ("mid-30s", "pre-1990").
+_PREFIXES = {"mid", "pre", "post", "over", "under", "sub", "non", "anti", "ultra", "super",
+             "multi", "ex", "late", "early", "top", "near", "all", "record"}
 _SENTENCE_END = {".", "!", "?", "\"", "“", "”", ":", "\n"}
 # Tags, not POS: the attribute ruler that maps POS is not run when no step needs it.
 _NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
@@ -67,6 +70,15 @@ def _plural_noun_after(ctx: Context, toks: list[Tok], k: int) -> bool:
     return w.islower() and w.endswith("s") and not w.endswith("ss")
 
 
+def _in_code(toks: list[Tok], s: int, lex: Lexicon) -> bool:
+    """Whether the digits at ``s`` are glued into a code: "scp173", "scp-173" (not "mid-30")."""
+    prev = toks[s - 1]
+    if prev.kind == "word":
+        return prev.lower not in lex.words
+    return prev.text == "-" and prev.glued and s >= 2 and toks[s - 2].kind == "word" \
+        and toks[s - 2].lower not in lex.words and toks[s - 2].lower not in _PREFIXES
+
+
 def keep(found: Found, toks: list[Tok], lex: Lexicon, ctx: Context) -> bool:
     """Whether ``found`` is a number the contract counts."""
     s, e, n = found.tok_start, found.tok_end, len(toks)
@@ -100,6 +112,9 @@ def keep(found: Found, toks: list[Tok], lex: Lexicon, ctx: Context) -> bool:
             prev is not None and prev.kind == "word" and prev.text[:1].isupper() and \
             prev.lower not in lex.words and prev.text not in _SENTENCE_END:
         return False  # "Ground Zero", "Air Force One": a number word inside a name
+    if found.kind in ("quantity", "range") and first.kind == "num" and prev is not None \
+            and first.glued and _in_code(toks, s, lex):
+        return False  # "scp-173m", "scp2-173m": a code, not a length
     bare = (found.kind == "cardinal" and found.digits and not found.scaled
             and found.unit is None and first.kind == "num")
     if not bare:

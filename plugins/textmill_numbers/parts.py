@@ -89,7 +89,14 @@ def fraction_tail(lex: Lexicon, toks: list[Tok], j: int) -> tuple[float, int] | 
         count = 1.0
     elif entry is not None and entry[0] == "unit" and entry[1] > 0:
         count = entry[1]
+    elif entry is not None and entry[0] == "tens":
+        count = entry[1]  # "two and fifty-four hundredths"
+        unit = lex.words.get(toks[j + 2].lower) if j + 2 < n and toks[j + 1].text == "-" else None
+        if unit is not None and unit[0] == "unit" and 0 < unit[1] < 10:
+            count, j = count + unit[1], j + 2
     else:
+        return None
+    if j + 1 >= n:
         return None
     k = j + 1 + (1 if toks[j + 1].text == "-" else 0)
     den = denominator(lex, toks[k].lower) if k < n else None

@@ -90,8 +90,10 @@ def read_hedge(lex: Lexicon, toks: list[Tok], found: Found) -> None:
     k = found.tok_end
     key = tuple(t.lower for t in toks[k:k + 2])
     after = lex.hedges.get(key) if key and key[0] in ("or", "and") else None
-    if after is not None and k + 2 < len(toks) and (
-            toks[k + 2].lower == "than" or toks[k + 2].kind == "num"):
+    j = k + 3 if k + 2 < len(toks) and toks[k + 2].lower == "than" else k + 2
+    nxt = toks[j] if j < len(toks) else None
+    if after is not None and nxt is not None and (
+            nxt.kind == "num" or nxt.lower in lex.words):
         after = None  # "5000 or less than 6000": the hedge of the next number
     # "about 500 or more": the bound after says more than the estimate before
     if after is not None and (found.qualifier is None or (

@@ -155,6 +155,7 @@ def extractor():
     ("two hundred and two thousand", [("two hundred and two thousand", 202_000, "cardinal")]),
     ("between two hundred and two thousand", [("two hundred and two thousand", [200, 2000],
                                                "range")]),
+    ("two and fifty-four hundredths", [("two and fifty-four hundredths", 2.54, "cardinal")]),
     ("one in five", [("one in five", 0.2, "fraction")]),
     ("2 out of 10 doctors", [("2 out of 10", 0.2, "fraction")]),
     ("one over three", [("one over three", 1 / 3, "fraction")]),
@@ -206,6 +207,7 @@ def test_scanner_currency_percent_unit(extractor, text, expected):
     ("more than 200 homes", [("200", "more than", False)]),
     ("500 or more", [("500", "or more", False)]),
     ("about 500 or fewer", [("500", "or fewer", False)]),
+    ("200 or greater than", [("200", "or greater", False)]),
     ("equal to 50 or less than 60", [("50", "equal to", False), ("60", "less than", False)]),
     ("an estimated 3,000", [("3,000", "an estimated", True)]),
     ("some 40 trucks", [("40", "some", True)]),
@@ -237,6 +239,7 @@ def test_scanner_ranges_and_bounds(extractor, text, expected):
     ("The one you mentioned is this one.", []),
     ("the 9/11 attacks", []),
     ("the galaxy J1149.5+6663", []),
+    ("object scp-173m and scp173m", []),
 ])
 def test_scanner_not_numbers(extractor, text, expected):
     assert _shape(extractor.extract(text)) == expected
