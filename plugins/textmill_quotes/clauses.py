@@ -189,9 +189,14 @@ def according_to(doc: Doc, tok: Token) -> Attribution | None:
     spans = token_ranges(doc, content)
     if not spans:
         return None
-    lo, hi = speaker_range(objects[0])
+    source = objects[0]
+    for child in source.children:  # "according to a speech Jane Roe gave": Jane Roe
+        if child.dep_ == "relcl":
+            source = next((c for c in child.children if c.dep_ == "nsubj"
+                           and c.ent_type_ == "PERSON"), source)
+    lo, hi = speaker_range(source)
     att = Attribution("indirect", spans, (tok.idx, to.idx + len(to), "according to"),
                       cue_token=tok.i)
     att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
-    att.speaker_token = objects[0].i
+    att.speaker_token = source.i
     return att

@@ -85,9 +85,14 @@ class QuoteExtractor:
             subject = subject_of(tok)
             if subject is not None and inside_run(subject.idx):
                 subject = adjacent_speaker(tok, inside_run)
-            elif subject is None and tok.tag_ in ("VBD", "VBZ", "VBP"):
-                # a finite cue the parser left without subject ("X, the head of Y, told")
-                subject = adjacent_speaker(tok, inside_run, forward=False)
+            elif subject is None:
+                # a finite cue the parser left without subject ("X, the head of Y, told"),
+                # or the first of coordinated ones ("X and Y call them ... and describe")
+                host = tok
+                while host.dep_ == "conj" and host.head.pos_ == "VERB":
+                    host = host.head
+                if host.tag_ in ("VBD", "VBZ", "VBP"):
+                    subject = adjacent_speaker(host, inside_run, forward=False)
             if subject is not None:
                 lo, hi = speaker_range(subject)
                 att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))

@@ -38,11 +38,14 @@ def subject_of(tok: Token) -> Token | None:
         return tok.doc[tok.i - 1]  # "footage of Hillary Clinton asking, ..."
     current = tok
     for _ in range(5):
+        subjects = [c for c in current.children if c.dep_ in SUBJECTS
+                    and not (c.dep_ == "nsubjpass" and c.lower_ == "it")
+                    and c.ent_type_ not in _TIME_ENTS]
+        if subjects:  # the nearest before the cue: not "The Latest" in "The Latest: X urges"
+            before = [c for c in subjects if c.i < tok.i]
+            child = before[-1] if before else subjects[0]
+            return _source(_named_apposition(child, current) or child)
         for child in current.children:
-            if child.dep_ in SUBJECTS and not (child.dep_ == "nsubjpass"
-                                               and child.lower_ == "it") \
-                    and child.ent_type_ not in _TIME_ENTS:
-                return _source(_named_apposition(child) or child)
             if child.dep_ == "agent":
                 for grand in child.children:
                     if grand.dep_ == "pobj":
@@ -50,7 +53,8 @@ def subject_of(tok: Token) -> Token | None:
         if current.dep_ == "acl" and (current.head.pos_ in ("PROPN", "PRON")
                                       or current.head.ent_type_ in _NAMED):
             return current.head  # "footage of Hillary Clinton asking, ..."
-        if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ == "NOUN":
+        if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in ("NOUN",
+                                                                                    "NUM"):
             return _source(current.head)  # "a statement calling ...", "tweets attacking ..."
         if current.dep_ == "xcomp":
             controller = _object_before(current.head, current.i)
@@ -61,6 +65,15 @@ def subject_of(tok: Token) -> Token | None:
             if host is not None:  # "Analysts said costs rose, citing ...": the analysts cite
                 current = host
                 continue
+        if current.dep_ == "pcomp" and current.head.lower_ == "for":
+            controller = _object_before(current.head.head, current.i)
+            if controller is not None:  # "criticized Jane Roe for saying": Jane Roe says
+                return controller
+        reporter = next((c for c in current.children if c.dep_ == "parataxis"
+                         and c.pos_ == "VERB" and c.lemma_ in _REPORTING), None)
+        if reporter is not None and reporter.i < tok.i:
+            current = reporter  # "..., X said, not even needing to mention ..."
+            continue
         if current.dep_ == "pcomp" and current.head.head is not current.head:
             current = _verb_above(current.head.head)  # "after saying", "stopped short of X"
         elif current.dep_ in _SHARES_SUBJECT and current.head is not current:
@@ -110,12 +123,14 @@ def _source(subject: Token) -> Token:
     return subject
 
 
-def _named_apposition(subject: Token) -> Token | None:
-    """A name in apposition to a subject that is no name ("the election, Minyon Moore, ...")."""
-    if subject.ent_type_ in _NAMED or subject.pos_ in ("PROPN", "PRON"):
-        return None
+def _named_apposition(subject: Token, verb: Token) -> Token | None:
+    """A name in apposition to a subject that is no name ("the election, Minyon Moore, ..."),
+    or to any subject when the name ends right before the verb ("To understand Dred Scott,
+    Justice Roberts said, ...")."""
+    named = subject.ent_type_ in _NAMED or subject.pos_ in ("PROPN", "PRON")
     for child in subject.children:
-        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON" and (
+                not named or child.right_edge.i + 1 == verb.i):
             return child
     return None
 

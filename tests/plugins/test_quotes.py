@@ -253,8 +253,26 @@ def test_quotes_follow_on_dash_and_label(run_steps, text, fragments, speaker):
     # a name with a long apposition before the cue
     ("Lena Ortiz, the director of the city museum, told a reporter that the collection "
      "would move.", "Lena Ortiz"),
+    # "according to a speech X gave": the one who gave it
+    ("The plan will cut costs, according to a speech Nadia Rahman gave in Leeds last spring.",
+     "Nadia Rahman"),
+    # a participle on "one" speaks for that one
+    ("The forum removed a post after readers flagged one saying that the election had been "
+     "rigged.", "one"),
+    # "criticized X for saying": X says
+    ("The board criticized Tom Beck for saying that the audit was a waste of time.",
+     "Tom Beck"),
+    # a fronted purpose clause does not hide the named speaker before the cue
+    ("To see the real harbour, Captain Aisha Bello said, one should visit at dawn.",
+     "Captain Aisha Bello"),
+    # a participle takes the speaker of the cue the parser made a parenthetical of it
+    ("“We have built a port the whole coast can be proud of,” Mr. Haddad said, not even "
+     "needing to mention the cost of the project.", "Mr. Haddad"),
+    # a wider cue: characterize X as Y
+    ("Later, she characterized the budget as a plan for the next decade.", "she"),
 ])
 def test_subjects_speaker_behind_clauses_and_nominals(run_steps, text, speaker):
     record = _run(run_steps, text)
     _check_offsets(record)
-    assert [q["speaker"]["text"] for q in record["quotes"] if q["speaker"]] == [speaker]
+    assert record["quotes"]
+    assert {q["speaker"]["text"] if q["speaker"] else None for q in record["quotes"]} == {speaker}
