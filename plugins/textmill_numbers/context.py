@@ -112,8 +112,8 @@ def keep(found: Found, toks: list[Tok], lex: Lexicon, ctx: Context) -> bool:
             prev is not None and prev.kind == "word" and prev.text[:1].isupper() and \
             prev.lower not in lex.words and prev.text not in _SENTENCE_END:
         return False  # "Ground Zero", "Air Force One": a number word inside a name
-    if found.kind in ("quantity", "range") and first.kind == "num" and prev is not None \
-            and first.glued and _in_code(toks, s, lex):
+    if found.kind in ("quantity", "range", "cardinal") and first.kind == "num" \
+            and prev is not None and first.glued and _in_code(toks, s, lex):
         return False  # "scp-173m", "scp2-173m": a code, not a length
     bare = (found.kind == "cardinal" and found.digits and not found.scaled
             and found.unit is None and first.kind == "num")
