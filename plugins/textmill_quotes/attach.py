@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 #: "…" ― Jane Doe: a dash line names the speaker of the quote before it.
 _DASH_SPEAKER = re.compile(r"[^\S\n]*[―—–][^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})")
+#: Jane Doe -- “…”: a name and a dash right before a quote introduce its speaker.
+_NAME_DASH = re.compile(r"([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\S\n]*(--|[―—–])"
+                        r"[^\S\n]*$")
 #: "PENCE: Well, look, ..." — a transcript's speaker label opening the quotation.
 _LABEL = re.compile(r"([A-Z][A-Z.'’ -]{1,30}[A-Z]):\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s")
@@ -97,7 +100,8 @@ class Attacher:
                     and not _reported_inside(att, overlapping):
                 if direct is None or self._distance(att, run) < self._distance(direct, run):
                     direct = att
-            elif ov >= 0.5 * (hi - lo) and mixed is None:
+            elif mixed is None and (ov >= 0.5 * (hi - lo) or att.start < lo < att.end < hi):
+                # a quotation opened inside the content runs on to its closing mark
                 mixed = att
         speechlike = self._speechlike(lo, hi)
         if direct is not None and (speechlike or direct.kind == "direct"):
@@ -122,6 +126,14 @@ class Attacher:
         if dash is not None:
             att = Attribution("direct", [], (dash.start(), dash.start(1), "―"))
             att.speaker = (dash.start(1), dash.end(1))
+            self.atts.append(att)
+            self._make_direct(att, index, run)
+            return
+        lead = _NAME_DASH.search(self.text[max(0, run.open_mark - 60):run.open_mark])
+        if lead is not None and speechlike:
+            base = max(0, run.open_mark - 60)
+            att = Attribution("direct", [], (base + lead.start(2), base + lead.end(2), "―"))
+            att.speaker = (base + lead.start(1), base + lead.end(1))
             self.atts.append(att)
             self._make_direct(att, index, run)
             return

@@ -225,6 +225,13 @@ def test_quotes_kinds_option(run_steps, config, kinds):
     ("The senator made the following remark:\n\n“Every child in this state deserves a warm "
      "meal at school.”", ["Every child in this state deserves a warm meal at school."],
      "The senator"),
+    # a name and a dash before the quotation
+    ("The treaty was debated for hours. Ruth Adler — “It is a mistake to walk away from the "
+     "treaty now.”", ["It is a mistake to walk away from the treaty now."], "Ruth Adler"),
+    # a quotation opened inside reported content runs on to its closing mark
+    ("Pavel Horak said he had worked in the mines “for forty years, knowing that nobody would "
+     "thank us.”", ["he had worked in the mines “for forty years, knowing that nobody would "
+                    "thank us.”"], "Pavel Horak"),
     # a transcript's speaker label inside the quotation
     ('"HOST: Welcome back to the programme, everyone. Let us begin with the budget."',
      ["Welcome back to the programme, everyone. Let us begin with the budget."], "HOST"),
