@@ -23,9 +23,11 @@ ROOT = HERE.parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "polnear" / "dev.jsonl"
 
 
-def make_corpus(source: Path, docs: int, directory: Path) -> Path:
+def make_corpus(source: Path, docs: int, directory: Path, unit: str = "article") -> Path:
     texts = [json.loads(line)["text"] for line in source.open(encoding="utf-8")]
-    path = directory / f"corpus-{docs}.jsonl"
+    if unit == "paragraph":  # shorter documents: many of them, in little time
+        texts = [p for t in texts for p in t.split("\n") if len(p.split()) >= 8]
+    path = directory / f"corpus-{unit}-{docs}.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for i, text in zip(range(docs), itertools.cycle(texts), strict=False):
             fh.write(json.dumps({"id": f"doc{i}", "text": text}) + "\n")
@@ -51,6 +53,8 @@ def main() -> None:
     ap.add_argument("--memory-docs", type=int, default=10_000,
                     help="also run pipelines/news.yaml on this many docs (0: skip)")
     ap.add_argument("--memory-workers", type=int, default=2)
+    ap.add_argument("--memory-unit", choices=["article", "paragraph"], default="article",
+                    help="documents of the memory check: whole articles, or their paragraphs")
     ap.add_argument("--model", default="en_core_web_sm")
     args = ap.parse_args()
 
@@ -79,13 +83,16 @@ def main() -> None:
                   + (f"{vs1:>7.2f}" if vs1 else ""))
         if args.memory_docs:
             news = str(ROOT / "pipelines" / "news.yaml")
-            big = make_corpus(args.source, args.memory_docs, tmpdir)
-            small = measure("textmill", news, str(corpus), str(args.memory_workers),
+            unit = args.memory_unit
+            big = make_corpus(args.source, args.memory_docs, tmpdir, unit)
+            base_docs = args.memory_docs // 10
+            small_corpus = make_corpus(args.source, base_docs, tmpdir, unit)
+            small = measure("textmill", news, str(small_corpus), str(args.memory_workers),
                             str(tmpdir / "o1.jsonl"))
             large = measure("textmill", news, str(big), str(args.memory_workers),
                             str(tmpdir / "o2.jsonl"))
-            print(f"\npeak RSS (largest process), news.yaml, {args.memory_workers} workers: "
-                  f"{args.docs} docs {small['rss_mb']:.0f} MB, {args.memory_docs} docs "
+            print(f"\npeak RSS (largest process), news.yaml, {args.memory_workers} workers, "
+                  f"{unit}s: {base_docs} docs {small['rss_mb']:.0f} MB, {args.memory_docs} docs "
                   f"{large['rss_mb']:.0f} MB, ratio {large['rss_mb'] / small['rss_mb']:.3f}")
 
 
