@@ -103,9 +103,15 @@ def cli(verbose: int, quiet: bool) -> None:
 @click.option("--input-format", type=click.Choice(["auto", "text", "jsonl"]), default="auto",
               show_default=True, help="How to read inputs; auto decides by file suffix.")
 @click.option("--encoding", default="utf-8", show_default=True,
-              help="Encoding of text inputs (e.g. latin-1).")
+              help="Encoding of text inputs (e.g. latin-1), or auto: UTF-8, else CP-1252.")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=None,
               help="Documents per chunk (default: the pipeline's, else 32).")
+@click.option("--doc-timeout", type=click.FloatRange(0, 86_400, min_open=True), default=None,
+              metavar="SECONDS", help="Time allowed per document; a slower one is recorded as "
+              "failed (default: the pipeline's doc_timeout, else no limit).")
+@click.option("--max-doc-chars", type=click.IntRange(0), default=None, metavar="N",
+              help="Refuse longer documents, per document (default: the pipeline's "
+                   "max_doc_chars, else 10,000,000; 0: no limit).")
 @click.option("--store", "store_path", metavar="DB",
               help="SQLite store: skip unchanged documents, record runs and failures, and lock "
                    "against overlapping runs (default: the pipeline's store).")
@@ -113,12 +119,12 @@ def cli(verbose: int, quiet: bool) -> None:
 @log_options
 def run(pipeline: str, inputs: tuple[str, ...], output: str | None, workers: int | None,
         executor: str | None, scheduler: str | None, input_format: str, encoding: str,
-        batch_size: int | None, store_path: str | None, force: bool,
-        **log: Any) -> None:
+        batch_size: int | None, doc_timeout: float | None, max_doc_chars: int | None,
+        store_path: str | None, force: bool, **log: Any) -> None:
     """Run PIPELINE over INPUT files, directories, globs, or - (stdin)."""
     from contextlib import ExitStack
 
-    from .inputs import iter_documents, resolve_inputs
+    from .inputs import check_inputs, iter_documents
     from .lock import StoreLock
     from .outputs import JsonlSink
     from .pipeline import validate_source
@@ -140,17 +146,22 @@ def run(pipeline: str, inputs: tuple[str, ...], output: str | None, workers: int
             stack.enter_context(StoreLock(store_path))
         pm = get_plugin_manager()
         pipe = validate_source(src, pm)
-        if batch_size is not None:
-            pipe = _with(pipe, pm, batch_size=batch_size)
+        changes: dict[str, Any] = {k: v for k, v in (("batch_size", batch_size),
+                                                     ("doc_timeout", doc_timeout)) if v is not None}
+        if max_doc_chars is not None:
+            changes["max_doc_chars"] = max_doc_chars or None  # 0: no limit
+        if changes:
+            pipe = _with(pipe, pm, **changes)
         if not inputs:
             raise UsageError("no INPUT given. Hint: name files, directories or globs, or - for "
                              "stdin.")
-        resolve_inputs(list(inputs))  # every named path must exist before any work starts
+        # Every named path must exist before any work starts (directories are walked later).
+        check_inputs(inputs, encoding=encoding)
         store = stack.enter_context(Store(store_path)) if store_path else None
         paths = [output] if output else [o.path for o in pipe.spec.output] or [None]
         sinks = [JsonlSink(p) for p in paths]
         docs = iter_documents(list(inputs), input_format=input_format,  # type: ignore[arg-type]
-                              encoding=encoding)
+                              encoding=encoding, max_chars=pipe.spec.max_doc_chars)
         quiet = log.get("quiet") or click.get_current_context().find_root().params.get("quiet")
         advance = stack.enter_context(progress(enabled=None if not quiet else False))
         summary = run_pipeline(pipe, docs, sinks, pm=pm,

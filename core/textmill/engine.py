@@ -6,8 +6,10 @@ import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .deadline import Deadline, DocumentTimeoutError
 from .document import Document
 from .errors import PluginError
+from .inputs import too_long, unencodable
 from .longdocs import SEGMENT_CHARS, parse_long
 from .models import load_model, model_version
 from .pipeline import Pipeline
@@ -68,6 +70,8 @@ class Engine:
             for b in pipeline.steps
         }
         self.model = model_version(self.nlp)
+        self.max_doc_chars: int | None = pipeline.spec.max_doc_chars
+        self.doc_timeout: float | None = pipeline.spec.doc_timeout
 
     def process(self, documents: Sequence[Document]) -> list[Record]:
         """Records for ``documents``, in order; failures are recorded, never raised."""
@@ -75,19 +79,57 @@ class Engine:
         errors: list[list[dict[str, str]]] = [[] for _ in documents]
         live = []
         for i, d in enumerate(documents):
-            if d.error is not None:
-                errors[i].append(error_entry("read", d.error, "ReadError"))
+            problem = self._refusal(d, records[i])
+            if problem is not None:
+                errors[i].append(error_entry("read", problem, "ReadError"))
             else:
                 live.append(i)
-        docs = self._parse([documents[i].text for i in live], [errors[i] for i in live])
-        pairs = [(doc, records[i], errors[i]) for doc, i in zip(docs, live, strict=True)
-                 if doc is not None]
-        for step in self.steps:
-            self._run_step(step, pairs)
+        if self.doc_timeout is not None:
+            for i in live:  # one at a time, each under its own deadline
+                self._process_timed(documents[i].text, records[i], errors[i], self.doc_timeout)
+        else:
+            docs = self._parse([documents[i].text for i in live], [errors[i] for i in live])
+            pairs = [(doc, records[i], errors[i]) for doc, i in zip(docs, live, strict=True)
+                     if doc is not None]
+            for step in self.steps:
+                self._run_step(step, pairs)
         for record, errs in zip(records, errors, strict=True):
             record["provenance"] = self.provenance
             record["errors"] = errs
         return records
+
+    def _refusal(self, doc: Document, record: Record) -> str | None:
+        """Why ``doc`` is not processed at all (unreadable, not Unicode, too long), or None."""
+        if doc.error is not None:
+            return doc.error
+        if unencodable([doc.text, doc.id, doc.meta]):
+            # The record must still be writable as UTF-8 JSON: drop what cannot be.
+            record.update(id=doc.id.encode("utf-8", "backslashreplace").decode("utf-8"),
+                          text="", meta={} if unencodable(doc.meta) else doc.meta)
+            return (f"{doc.source or doc.id}: text, id or meta holds an unpaired surrogate, "
+                    "which is not Unicode text; skipped")
+        if self.max_doc_chars is not None and len(doc.text) > self.max_doc_chars:
+            return too_long(doc.source or doc.id, f"{len(doc.text):,} characters",
+                            self.max_doc_chars)
+        return None
+
+    def _process_timed(self, text: str, record: Record, errs: list[dict[str, str]],
+                       seconds: float) -> None:
+        """Parse and run every step on one text; past ``seconds``, record a timeout and stop."""
+        stage = "parse"
+        try:
+            with Deadline(seconds):
+                [doc] = self._parse([text], [errs])
+                if doc is None:
+                    return
+                for step in self.steps:
+                    stage = step.name
+                    self._run_step(step, [(doc, record, errs)])
+        except DocumentTimeoutError as exc:
+            entry = error_entry(stage, exc)
+            entry["message"] = (f"{exc} in {'parsing' if stage == 'parse' else repr(stage)}"
+                                "; later steps were not run")
+            errs.append(entry)
 
     def _parse(self, texts: list[str], errors: list[list[dict[str, str]]]) -> list[Doc | None]:
         """One Doc per text; long texts in segments, failures recorded per document."""

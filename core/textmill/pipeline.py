@@ -16,6 +16,9 @@ from .step import Step, StepConfig
 from .yamlsource import Path, Source, read_source
 
 FORMAT_VERSION = 1
+#: Default of ``max_doc_chars``: peak memory grows with the longest document (about 1 GB
+#: per 10 million characters with the full news pipeline), so a stray huge file is refused.
+MAX_DOC_CHARS = 10_000_000
 
 
 class StepSpec(BaseModel):
@@ -52,6 +55,12 @@ class PipelineSpec(BaseModel):
     scheduler: str | None = Field(None, description="Dask scheduler address, tcp://HOST:PORT.")
     store: str | None = Field(None, description="SQLite store for incremental runs.")
     batch_size: int = Field(32, ge=1, le=10_000, description="Documents per chunk.")
+    max_doc_chars: int | None = Field(
+        MAX_DOC_CHARS, ge=1, description="Longer documents are refused (recorded as failed); "
+        "shorter ones over 100,000 characters are parsed in segments. null: no limit.")
+    doc_timeout: float | None = Field(
+        None, gt=0, le=86_400, description="Seconds allowed per document (parsing and every "
+        "step); a slower document is recorded as failed. null: no limit.")
 
 
 @dataclass(frozen=True)

@@ -72,10 +72,12 @@ def read_source(file: str, text: str | bytes | None = None,
             raise PipelineError([Problem(file, "", f"file is {size:,} bytes, more than the "
                                          f"{MAX_FILE_BYTES:,} allowed for a pipeline file")])
         with open(file, "rb") as fh:
-            text = fh.read()
+            # Bounded even when the size lied (a FIFO or /dev/zero reports 0 bytes).
+            text = fh.read(MAX_FILE_BYTES + 1)
     if isinstance(text, bytes):
         if len(text) > MAX_FILE_BYTES:
-            raise PipelineError([Problem(file, "", "pipeline file is too large")])
+            raise PipelineError([Problem(file, "", f"file is more than the {MAX_FILE_BYTES:,} "
+                                         "bytes allowed for a pipeline file")])
         if b"\0" in text:
             raise PipelineError([Problem(file, "", "binary file (NUL bytes), not YAML")])
         try:
@@ -83,13 +85,21 @@ def read_source(file: str, text: str | bytes | None = None,
         except UnicodeDecodeError as exc:
             raise PipelineError([Problem(file, "", f"not UTF-8 (byte {exc.start}); "
                                          "pipeline files must be UTF-8 text")]) from None
-    loader = yaml.SafeLoader(text)
+    if len(text) > MAX_FILE_BYTES:
+        raise PipelineError([Problem(file, "", f"text is more than the {MAX_FILE_BYTES:,} "
+                                     "characters allowed for a pipeline file")])
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except _TooDeep as exc:
+        raise PipelineError([Problem(file, "", f"YAML is nested too deeply (more than "
+                                     f"{MAX_DEPTH} levels)", exc.line, exc.column,
+                                     "pipeline files are small and plain")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise PipelineError([Problem(file, "", f"invalid YAML: {exc.problem}", line, col)]) from None
+        raise PipelineError([Problem(file, "", f"invalid YAML: {exc.problem}", line,
+                                     col)]) from None
     except yaml.YAMLError as exc:
         raise PipelineError([Problem(file, "", f"invalid YAML: {exc}")]) from None
     finally:
@@ -99,6 +109,29 @@ def read_source(file: str, text: str | bytes | None = None,
     src.data = builder.build(node, (), 0) if node is not None else None
     src.problems = builder.problems
     return src
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.line, self.column = line, column
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose composer stops at MAX_DEPTH: pyyaml composes recursively, so
+    thousands of ``[`` would otherwise end in a RecursionError instead of a clear error."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                mark = self.peek_event().start_mark
+                raise _TooDeep(mark.line + 1, mark.column + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Builder:
@@ -122,10 +155,7 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.loader.construct_object(key_node) if isinstance(
-                    key_node, yaml.ScalarNode) else repr(key_node)
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    key = str(key)
+                key = self.key(key_node, path)
                 sub = (*path, key)
                 self.src.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key in out:
@@ -134,10 +164,37 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        value = self.loader.construct_object(node)
+        value = self.scalar(node, path)
         if isinstance(value, str) and "$" in value:
             value = self.interpolate(value, path)
         return value
+
+    def key(self, node: yaml.Node, path: Path) -> Any:
+        """A mapping key as a plain scalar; odd keys become strings that validation rejects."""
+        if not isinstance(node, yaml.ScalarNode):
+            return f"<{node.id} key>"
+        if node.tag not in _SAFE_TAGS:  # '<<' merge keys and tagged keys are not data
+            self.problems.append(Problem(
+                self.src.file, dotted((*path, node.value)),
+                f"key {node.value!r} with YAML tag {node.tag!r} is not allowed",
+                node.start_mark.line + 1, node.start_mark.column + 1,
+                "only plain YAML data is accepted (no merge keys, no tags)"))
+            return node.value
+        key = self.scalar(node, path)
+        return key if isinstance(key, str | int | float | bool) or key is None else str(key)
+
+    def scalar(self, node: yaml.Node, path: Path) -> Any:
+        """Construct one scalar; a value its tag cannot hold ('!!int abc') is a problem."""
+        try:
+            return self.loader.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            raw = str(node.value)
+            shown = repr(raw if len(raw) <= 40 else raw[:40] + "…")
+            kind = node.tag.rsplit(":", 1)[-1]
+            self.problems.append(self.src.problem(
+                path, f"YAML value {shown} is not a valid {kind} ({type(exc).__name__})",
+                hint="quote the value to make it a string"))
+            return None
 
     def interpolate(self, value: str, path: Path) -> str:
         def sub(match: re.Match[str]) -> str:
