@@ -100,8 +100,8 @@ def fraction_tail(lex: Lexicon, toks: list[Tok], j: int) -> tuple[float, int] | 
         return None
     k = j + 1 + (1 if toks[j + 1].text == "-" else 0)
     den = denominator(lex, toks[k].lower) if k < n else None
-    if den is None:
-        return None
+    if den is None or count >= den:
+        return None  # "one hundred and thirty fifths" is 130/5, not 100 + 30/5
     return count / den, k + 1
 
 
