@@ -157,7 +157,7 @@ def extractor():
     ("between two hundred and two thousand", [("two hundred and two thousand", [200, 2000],
                                                "range")]),
     ("two and fifty-four hundredths", [("two and fifty-four hundredths", 2.54, "cardinal")]),
-    ("one hundred and thirty fifths", [("one hundred and thirty fifths", 26, "cardinal")]),
+    ("one hundred and thirty fifths", [("one hundred and thirty fifths", 26, "fraction")]),
     ("one in five", [("one in five", 0.2, "fraction")]),
     ("2 out of 10 doctors", [("2 out of 10", 0.2, "fraction")]),
     ("one over three", [("one over three", 1 / 3, "fraction")]),
