@@ -302,8 +302,6 @@ def _mixed_corpus(root, *, binary=True):
 @pytest.mark.parametrize("options, binary, code, failed", [
     ([], True, 1, {"image": "binary file", "latin1": "not valid utf-8"}),
     (["--encoding", "auto"], False, 0, {}),
-    (["--max-doc-chars", "1000000"], False, 1, {"latin1": "not valid utf-8",
-                                                "huge": "max_doc_chars=1,000,000"}),
 ])
 def test_reliability_mixed_directory_finishes(tmp_path, options, binary, code, failed):
     _mixed_corpus(tmp_path / "in", binary=binary)
@@ -337,3 +335,52 @@ def test_reliability_mixed_directory_finishes(tmp_path, options, binary, code, f
     if "latin1" not in failed:
         assert records["latin1"]["text"] == "Le café a vendu 300 crêpes."
     assert f"failed={len(failed)}" in proc.stderr
+
+
+HANGING_STEP = '''
+from textmill import Step, hookimpl
+
+
+class Sleepy(Step):
+    name = "sleepy"
+    provides = "sleepy"
+
+    def process_doc(self, doc, record):
+        while "HANG" in doc.text:
+            pass
+        return len(doc)
+
+
+@hookimpl
+def register_steps(register):
+    register(Sleepy)
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [2])
+def test_reliability_cli_doc_timeout_and_max_doc_chars(tmp_path, monkeypatch, blank_model,
+                                                       workers):
+    """In pool workers (their own main thread) a hanging document becomes a failure."""
+    import os
+
+    root = make_distribution(tmp_path / "site", "textmill_sleepy", HANGING_STEP)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(root), *sys.path]))
+    pipe = tmp_path / "p.yaml"
+    pipe.write_text(f"textmill: 1\nname: s\nmodel: {blank_model}\nbatch_size: 2\n"
+                    "steps:\n  - use: sleepy\n")
+    docs = tmp_path / "in"
+    docs.mkdir()
+    for name, text in [("a", "one two"), ("hang", "HANG now"), ("long", "word " * 20),
+                       ("z", "three")]:
+        (docs / f"{name}.txt").write_text(text)
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([*TEXTMILL, "run", str(pipe), str(docs), "-o", str(out), "--workers",
+                           str(workers), "--doc-timeout", "1", "--max-doc-chars", "50"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    records = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert (records["a"]["sleepy"], records["z"]["sleepy"]) == (2, 1)
+    assert records["hang"]["errors"][0]["type"] == "DocumentTimeoutError"
+    assert "max_doc_chars=50" in records["long"]["errors"][0]["message"]
+    assert "failed=2" in proc.stderr
