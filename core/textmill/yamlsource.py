@@ -143,8 +143,9 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES or depth > MAX_DEPTH:
-            what = "nested too deeply" if depth > MAX_DEPTH else "too many nodes (alias expansion?)"
-            raise PipelineError([Problem(self.src.file, dotted(path), f"YAML is {what}",
+            what = ("is nested too deeply" if depth > MAX_DEPTH else
+                    f"has too many nodes (over {MAX_NODES:,}; alias expansion?)")
+            raise PipelineError([Problem(self.src.file, dotted(path), f"YAML {what}",
                                          node.start_mark.line + 1, node.start_mark.column + 1,
                                          "pipeline files are small and plain")])
         self.src.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
