@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
 from textmill_entities.lookup import EntityIndex
 
 from .items import Item
 from .lexicon import load_lexicons
-from .relations import link, relation_polarity
+from .relations import HOLDER_DEPS, link, relation_polarity
 from .run import UNLINKED, Pair, evidence_of
 
 if TYPE_CHECKING:
@@ -105,12 +106,14 @@ def auto_pairs(doc: Doc, record: dict[str, Any], config: StanceConfig) -> list[P
     pairs = _quote_pairs(record.get("quotes") or [], mentions, targets, names)
     # A target inside the holder's own quote is already evidenced by the quote.
     quoted = {(p.holder["entity"], p.item.target.start) for p in pairs if p.holder}
+    starts = [sent.start for sent in doc.sents]
     by_sent: dict[int, list[tuple[Span, str]]] = {}
     for span, id_ in mentions:
-        by_sent.setdefault(span.sent.start, []).append((span, id_))
+        by_sent.setdefault(bisect_right(starts, span.start), []).append((span, id_))
     for group in by_sent.values():
         for hspan, hid in group:
-            if hid not in actors:
+            # Cheap test first: only subjects, possessors and agents hold stances.
+            if hid not in actors or hspan.root.dep_ not in HOLDER_DEPS:
                 continue
             for tspan, tid in group:
                 if (tid == hid or tid not in targets or (hid, tspan.start) in quoted

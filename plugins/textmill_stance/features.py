@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from .items import Item
-from .lexicon import SUBJECT_DEPS, Lexicons, _is_negated, evaluate_toward
+from .lexicon import SUBJECT_DEPS, Lexicons, _is_negated, evaluate_toward, sentence_facts
 
 WINDOW = 6
+ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+QUOTES = frozenset({"\"", "“", "”"})
+KEPT_PUNCT = frozenset({"!", "?"}) | QUOTES
 
 
 def _word(tok: object) -> str:
@@ -21,19 +24,19 @@ def features(item: Item, lex: Lexicons) -> dict[str, float]:
     inside = range(target.start, target.end)
     holder = range(item.holder.start, item.holder.end) if item.holder is not None else range(0)
     words = []
-    for tok in sent:
-        if tok.i in inside:
-            if tok.i == target.start:
+    facts = sentence_facts(sent, lex)
+    for i, lower, lemma, ent, iob, punct, num, _ in facts:
+        if i in inside:
+            if i == target.start:
                 words.append("<T>")
-        elif tok.i in holder:
-            if tok.i == holder.start:
+        elif i in holder:
+            if i == holder.start:
                 words.append("<H>")
-        elif tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") and tok.ent_iob_ != "I":
-            words.append("<E>")
-        elif tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-            continue
-        elif not tok.is_punct or tok.text in ("!", "?", "\"", "“", "”"):
-            words.append(_word(tok))
+        elif ent in ENTITY_TYPES:
+            if iob != "I":
+                words.append("<E>")
+        elif not punct or lower in KEPT_PUNCT:
+            words.append("<num>" if num else lemma)
     f: dict[str, float] = {"bias": 1.0}
     for w in words:
         f["u:" + w] = 1.0
@@ -63,9 +66,9 @@ def features(item: Item, lex: Lexicons) -> dict[str, float]:
     f["lex-"] = max(-raw, 0.0)
     f["subj"] = 1.0 if root.dep_ in SUBJECT_DEPS else 0.0
     pos = neg = 0.0
-    for tok in sent:
-        v = lex.valence.get(tok.lower_, 0.0)
+    for _, lower, *_ in facts:
+        v = lex.valence.get(lower, 0.0)
         pos, neg = pos + max(v, 0.0), neg + max(-v, 0.0)
     f["sent+"], f["sent-"] = pos, neg
-    f["quote"] = 1.0 if any(t.text in ("\"", "“", "”") for t in sent) else 0.0
+    f["quote"] = 1.0 if any(fact[1] in QUOTES for fact in facts) else 0.0
     return f

@@ -54,6 +54,32 @@ def load_lexicons() -> Lexicons:
                     contrast=frozenset(_lines("contrast.txt")))
 
 
+#: Per-sentence token facts, reused by every item of a sentence; cleared per scoring call.
+_SENTENCES: dict[tuple[int, int, int], list[tuple[int, str, str, str, str, bool, bool, float]]] = {}
+
+
+def sentence_facts(sent: object, lex: Lexicons
+                   ) -> list[tuple[int, str, str, str, str, bool, bool, float]]:
+    """(i, lower, lemma, ent_type, ent_iob, is_punct, like_num, polarity) per token: reading
+    attributes once per sentence, not once per target, keeps the scorers cheap."""
+    key = (id(sent.doc), sent.start, sent.end)  # type: ignore[attr-defined]
+    facts = _SENTENCES.get(key)
+    if facts is None:
+        facts = []
+        for tok in sent:  # type: ignore[attr-defined]
+            lower, lemma = tok.lower_, tok.lemma_.lower()
+            polarity = lex.polarity(lower, lemma) if tok.is_alpha else 0.0
+            facts.append((tok.i, lower, lemma, tok.ent_type_, tok.ent_iob_, tok.is_punct,
+                          tok.like_num, polarity))
+        _SENTENCES[key] = facts
+    return facts
+
+
+def clear_sentence_cache() -> None:
+    """Forget cached sentences (their Doc may be freed and its id reused)."""
+    _SENTENCES.clear()
+
+
 def _is_negated(tok: object, lex: Lexicons) -> bool:
     """True when ``tok`` or its head has a negation child, or a negator precedes it closely."""
     for t in (tok, tok.head):  # type: ignore[attr-defined]
@@ -85,14 +111,14 @@ def evaluate_toward(item: Item, lex: Lexicons) -> float:
     if item.holder is not None:
         skip |= set(range(item.holder.start, item.holder.end))
     ancestors = {t.i for t in root.ancestors}
-    contrast_at = [t.i for t in sent if t.lower_ in lex.contrast]
+    facts = sentence_facts(sent, lex)
+    contrast_at = [f[0] for f in facts if f[1] in lex.contrast]
     total = 0.0
-    for tok in sent:
-        if tok.i in skip or not tok.is_alpha:
+    doc = sent.doc
+    for i, *_, value in facts:
+        if value == 0.0 or i in skip:
             continue
-        value = lex.polarity(tok.lower_, tok.lemma_.lower())
-        if value == 0.0:
-            continue
+        tok = doc[i]
         weight = 1.0 / (1.0 + _distance(tok, root))
         if tok.i in ancestors:
             # The target is governed by this word: as its object it is evaluated directly,
@@ -128,8 +154,10 @@ class LexiconScorer:
 
     def score(self, items: Sequence[Item]) -> list[Scored]:
         """Score in [-1, 1] and label for each item."""
+        clear_sentence_cache()
         out = []
         for item in items:
             s = math.tanh(evaluate_toward(item, self.lex) / self.scale)
             out.append(Scored(s, label_of(s, self.neutral_band)))
+        clear_sentence_cache()
         return out

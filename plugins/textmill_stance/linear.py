@@ -15,7 +15,7 @@ import numpy as np
 
 from .features import features
 from .items import LABELS, Item, Scored
-from .lexicon import load_lexicons
+from .lexicon import clear_sentence_cache, load_lexicons
 
 
 class LinearScorer:
@@ -35,6 +35,7 @@ class LinearScorer:
 
     def probabilities(self, items: Sequence[Item]) -> np.ndarray:
         """(n, 3) probabilities in LABELS order."""
+        clear_sentence_cache()
         out = np.zeros((len(items), len(LABELS)))
         for k, item in enumerate(items):
             logits = self.bias.copy()
@@ -44,6 +45,7 @@ class LinearScorer:
                     logits += value * self.weights[i]
             e = np.exp(logits - logits.max())
             out[k] = e / e.sum()
+        clear_sentence_cache()
         return out
 
     def score(self, items: Sequence[Item]) -> list[Scored]:

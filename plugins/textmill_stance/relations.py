@@ -10,6 +10,8 @@ if TYPE_CHECKING:
 #: Clauses that share their governor's subject ("summoned X to demand Y", "met and praised").
 SHARED_SUBJECT = frozenset({"xcomp", "advcl", "conj", "pcomp"})
 SUBJECTS = frozenset({"nsubj", "csubj"})
+#: Relations a holder's head word can have: subject, possessor, agent, owner of the subject.
+HOLDER_DEPS = frozenset({"nsubj", "csubj", "poss", "pobj", "compound", "appos"})
 OBJECTS = frozenset({"dobj", "pobj", "prep", "xcomp", "ccomp", "attr", "dative", "oprd",
                      "nsubjpass", "compound", "amod", "poss", "conj", "appos", "acl"})
 
@@ -46,7 +48,9 @@ def _holds(candidate: Token, holder: Span) -> bool:
 def link(holder: Span, target: Span) -> str | None:
     """How ``holder`` evaluates ``target`` in their sentence: 'subject' (X condemned Y),
     'agent' (Y was praised by X), 'possessor' (X's alliance with Y), or None."""
-    if holder.sent != target.sent or _overlap(holder, target):
+    if holder.root.dep_ not in HOLDER_DEPS or _overlap(holder, target):
+        return None  # cheap test first: most mention pairs of a sentence are no link
+    if holder.sent != target.sent:
         return None
     root = target.root
     for anc in root.ancestors:

@@ -61,7 +61,8 @@ def stances_for_batch(docs: Sequence[Doc], records: Sequence[dict[str, Any]], sc
     out = []
     for is_given, pairs in per_doc:
         if is_given:
-            out.append([_one(p, config.threshold) for p in pairs])
+            out.append([_one(p, config.threshold if p.holder is None
+                             else config.holder_threshold) for p in pairs])
         else:
             out.append(aggregate(pairs, config.threshold, keep_neutral=config.neutral))
     return out
@@ -76,9 +77,9 @@ def _stance(holder: dict[str, Any] | None, target: dict[str, Any], label: str, s
 def _one(pair: Pair, threshold: float) -> dict[str, Any]:
     assert pair.scored is not None
     score, label = pair.scored
-    if pair.weight < 1.0:
+    if pair.holder is not None:
         score *= pair.weight
-        label = label_of(score, threshold) if label != "neutral" else label
+        label = label_of(score, threshold)
     return _stance(pair.holder, pair.target, label, score, [pair.evidence])
 
 

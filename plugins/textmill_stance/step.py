@@ -32,6 +32,10 @@ class StanceConfig(StepConfig):
     threshold: float = Field(
         0.2, gt=0.0, lt=1.0,
         description="|score| at or above which an aggregated stance is favor/against.")
+    holder_threshold: float = Field(
+        0.4, gt=0.0, lt=1.0,
+        description="|score| at or above which a given holder's stance (meta.stance_holders) "
+        "is favor/against: a directed stance needs more than the sentence's tone.")
     neutral: bool = Field(
         False, description="Also emit holder-target pairs whose stance is neutral ('auto').")
     batch_size: int = Field(32, ge=1, le=1024, description="Pairs per model batch (minilm).")
