@@ -336,6 +336,25 @@ def test_dask_executor_cli_missing_plugin_exits_4(scheduler, client_only, blank_
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
+@pytest.mark.parametrize("runs", [[[], [], ["--force"]]])
+def test_dask_executor_cli_store_runs_match_local(scheduler, blank_model, jsonl_corpus, tmp_path,
+                                                  runs):
+    pipe = write_pipeline(tmp_path / "p.yaml", blank_model, "- use: words\n")
+    lines, exports = {}, {}
+    for name, options in [("local", []), ("dask", ["--executor", "dask", "--scheduler",
+                                                    scheduler])]:
+        store = str(tmp_path / f"{name}.db")
+        procs = [textmill("run", str(pipe), str(jsonl_corpus), "--store", store, "-o",
+                          str(tmp_path / f"{name}{i}.jsonl"), *options, *extra)
+                 for i, extra in enumerate(runs)]
+        lines[name] = [(p.returncode, p.stderr.splitlines()[-1].split(" seconds=")[0])
+                       for p in procs]
+        exports[name] = textmill("export", "--store", store).stdout
+    assert lines["dask"] == lines["local"]
+    assert lines["dask"][1] == (0, "textmill: processed=0 skipped=42 failed=0")
+    assert exports["dask"] == exports["local"] and exports["dask"].count("\n") == 42
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [1])
 def test_dask_executor_starts_a_local_cluster_of_workers(site, blank_model, seed_text, workers):
@@ -349,12 +368,15 @@ def test_dask_executor_starts_a_local_cluster_of_workers(site, blank_model, seed
         ex.close()
     assert ex.cluster is None and ex.client.status == "closed"
     assert remote == InlineExecutor(pipe).engine.process(docs)
+    # The traceback the store keeps rides on the error entry, across the cluster too.
+    [failed] = [r for r in remote if r["errors"] and r["errors"][0]["step"] == "words"]
+    assert "exploded on purpose" in failed["errors"][0].traceback
 
 
 # -- the real model --------------------------------------------------------------------------
 
 @pytest.mark.model
-@pytest.mark.parametrize("steps", [[{"use": "entities"}, {"use": "numbers"}]])
+@pytest.mark.parametrize("steps", [[{"use": "entities"}, {"use": "quotes"}, {"use": "numbers"}]])
 def test_dask_executor_matches_local_with_the_model(scheduler, seed_text, steps):
     have = get_plugin_manager().steps()
     missing = [s["use"] for s in steps if s["use"] not in have]
