@@ -49,6 +49,8 @@ GOOD = "textmill: 1\nname: t\nsteps:\n  - use: numbers\n"
     (GOOD + "batch_size: !!float x\n", "not a valid float"),
     (GOOD + "batch_size: !!bool maybe\n", "not a valid bool"),
     (GOOD + "description: !!timestamp nope\n", "not a valid timestamp"),
+    (GOOD + "batch_size: !!float\n", "not a valid float"),  # IndexError inside pyyaml
+    (GOOD + "description: a\x1fb\n", "U+001F is not allowed"),  # ReaderError, found by fuzzing
     (GOOD + "batch_size: " + "9" * 5000 + "\n", "not a valid int"),
     (GOOD + "x: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
     (GOOD + "".join(" " * i + "k:\n" for i in range(MAX_DEPTH + 10)), "nested too deeply"),
@@ -63,8 +65,16 @@ def test_hostile_inputs_pipeline_text_is_a_pipeline_error(text, fragment):
     assert any(fragment in p for p in problems), problems
 
 
+#: YAML tokens, so that random texts hit tags, anchors and flow collections, not just typos.
+YAML_TOKENS = ["[", "]", "{", "}", ": ", ", ", "- ", "? ", "\n", "  ", "&a ", "*a", "<<", "!!int ",
+               "!!float ", "!!bool ", "!!timestamp ", "!!binary ", "!!str ", "!!map ", "!!seq ",
+               "!!set ", "!!python/name:os.system ", "!x ", "'", '"', "#", "|", ">", "a", "b",
+               "1", "9" * 40, "${X}", "$$", "\t", "%", "\ufeff", "\x85", "~", "null", ".inf"]
+
+
 @FUZZ
-@given(st.text(alphabet=st.sampled_from(list("[]{}:,-&*!?|>'\"#%@` \n\tab1<.")), max_size=300))
+@given(st.one_of(st.lists(st.sampled_from(YAML_TOKENS), max_size=40).map("".join),
+                 st.text(max_size=200)))
 def test_hostile_inputs_random_yaml_never_crashes(text):
     """Any text at all either validates or raises PipelineError; nothing else escapes."""
     _pipeline_problems(GOOD + text)

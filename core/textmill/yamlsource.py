@@ -88,9 +88,14 @@ def read_source(file: str, text: str | bytes | None = None,
     if len(text) > MAX_FILE_BYTES:
         raise PipelineError([Problem(file, "", f"text is more than the {MAX_FILE_BYTES:,} "
                                      "characters allowed for a pipeline file")])
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader rejects control characters right here
+    except yaml.reader.ReaderError as exc:
+        raise _unprintable(file, text, exc) from None
     try:
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        raise _unprintable(file, text, exc) from None
     except _TooDeep as exc:
         raise PipelineError([Problem(file, "", f"YAML is nested too deeply (more than "
                                      f"{MAX_DEPTH} levels)", exc.line, exc.column,
@@ -109,6 +114,18 @@ def read_source(file: str, text: str | bytes | None = None,
     src.data = builder.build(node, (), 0) if node is not None else None
     src.problems = builder.problems
     return src
+
+
+def _unprintable(file: str, text: str, exc: yaml.reader.ReaderError) -> PipelineError:
+    """One located line for a character YAML does not allow (control characters)."""
+    pos = exc.position
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return PipelineError([Problem(file, "", f"invalid YAML: character U+{code:04X} is not "
+                                  "allowed", line, column,
+                                  "remove it, or write it as an escape (\\x1f) inside a "
+                                  "double-quoted string")])
 
 
 class _TooDeep(Exception):
@@ -188,7 +205,9 @@ class _Builder:
         """Construct one scalar; a value its tag cannot hold ('!!int abc') is a problem."""
         try:
             return self.loader.construct_object(node)
-        except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        # pyyaml's constructors raise whatever the value makes them raise: ValueError for
+        # '!!int abc', KeyError for '!!bool maybe', IndexError for an empty '!!float'.
+        except Exception as exc:
             raw = str(node.value)
             shown = repr(raw if len(raw) <= 40 else raw[:40] + "…")
             kind = node.tag.rsplit(":", 1)[-1]
