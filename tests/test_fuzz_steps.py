@@ -142,8 +142,6 @@ def test_fuzz_steps_deterministic_across_processes(run_steps, seed):
 # -- regressions found by fuzzing; xfail until the step's author fixes them -------------------
 
 
-@pytest.mark.xfail(strict=False, reason="numbers: tokens._BLOCKED e-mail pattern is quadratic on "
-                   "long word runs (/work/notes/bugs-numbers.md #1)")
 @pytest.mark.parametrize("text", ["a" * 20_000])
 def test_fuzz_steps_long_word_runs_are_linear(run_steps, text):
     start = time.process_time()  # CPU time: a loaded machine does not make it flaky

@@ -22,7 +22,9 @@ _TOKEN = re.compile(rf"(?P<num>{_NUMBER})|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*
 _BLOCKED = re.compile(
     r"(?<![\w.])\+?\d+(?:[./-]\d+){2,}(?![\d])"          # 5/17/2018, 192.168.1.2, 222-2222-2222
     r"|(?<![\w])\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"  # 10:30, 10:30 p.m.
-    r"|(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+"    # URLs, e-mail addresses
+    # URLs, e-mail addresses; the lookbehind starts an address only where its run of word
+    # characters starts, else every position of a long run rescans it (quadratic).
+    r"|(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+"
     r"|\b\d{4}\s*[-–/]\s*\d{2}(?!\d)(?!\s*(?:%|per))"      # fiscal years 2013-14, 2020/21
 )
 
