@@ -86,7 +86,8 @@ def _is_negated(tok: object, lex: Lexicons) -> bool:
         if any(c.dep_ == "neg" or c.lower_ in lex.negations for c in t.children):
             return True
     doc, i = tok.doc, tok.i  # type: ignore[attr-defined]
-    return any(doc[j].lower_ in lex.negations for j in range(max(tok.sent.start, i - 3), i))  # type: ignore[attr-defined]
+    first = max(tok.sent.start, i - 3)  # type: ignore[attr-defined]
+    return any(doc[j].lower_ in lex.negations for j in range(first, i))
 
 
 def _ancestors(tok: object) -> list[object]:

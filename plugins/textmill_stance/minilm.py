@@ -122,7 +122,7 @@ def attention_mask(lengths: torch.Tensor, n: int) -> torch.Tensor:
 
 
 class Encoder:
-    """Turns (text, target span) into ids with the target wrapped in brackets, plus a pair segment."""
+    """(text, target span) -> ids with the target wrapped in brackets, plus a pair segment."""
 
     def __init__(self, model_dir: Path) -> None:
         from tokenizers import Tokenizer

@@ -102,8 +102,8 @@ def _noun_before_infinitive(verb: Token, holder: Span) -> bool:
         return False
     noun = verb.doc[i]
     # "summoned X's ambassador to demand ...": an object does not act.
-    return noun.pos_ == "NOUN" and noun.dep_ != "dobj" and any(c.dep_ == "poss" and _inside(c, holder)
-                                       for c in noun.children)
+    return noun.pos_ == "NOUN" and noun.dep_ != "dobj" and any(
+        c.dep_ == "poss" and _inside(c, holder) for c in noun.children)
 
 
 def _overlap(a: Span, b: Span) -> bool:

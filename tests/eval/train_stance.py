@@ -30,7 +30,8 @@ def featurize(path: str, nlp: object) -> tuple[list[dict[str, float]], np.ndarra
     rows = [json.loads(line) for line in open(path, encoding="utf-8")]
     lex = load_lexicons()
     feats = []
-    for doc, r in zip(nlp.pipe(r["text"] for r in rows), rows, strict=True):  # type: ignore[attr-defined]
+    texts = (r["text"] for r in rows)
+    for doc, r in zip(nlp.pipe(texts), rows, strict=True):  # type: ignore[attr-defined]
         target = doc.char_span(r["target_start"], r["target_end"], alignment_mode="expand")
         feats.append(features(Item(target.sent, target), lex))
     return feats, np.array([LABELS.index(r["label"]) for r in rows])

@@ -1,4 +1,4 @@
-"""Reproduce plugins/textmill_stance/data/minilm_stance.npz: fine-tune MiniLM's top layers on NewsMTSC.
+"""Reproduce data/minilm_stance.npz of textmill_stance: fine-tune MiniLM's top layers on NewsMTSC.
 
     .venv/bin/python tests/eval/train_stance_minilm.py /work/shared/data/newsmtsc/train.jsonl \
         [--dev /work/shared/data/newsmtsc/rw_dev.jsonl ...] [--epochs 2] [--top 2]
@@ -19,7 +19,6 @@ import random
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch.nn import functional as F
 
@@ -119,8 +118,8 @@ def main() -> None:
     print(f"frozen layers computed in {time.time() - t0:.0f}s", flush=True)
     for p in net.parameters():
         p.requires_grad = False
-    params = [p for n, p in net.named_parameters()
-              if n.startswith("head.") or (n.startswith("layers.") and int(n.split(".")[1]) >= start)]
+    params = [p for n, p in net.named_parameters() if n.startswith("head.")
+              or (n.startswith("layers.") and int(n.split(".")[1]) >= start)]
     for p in params:
         p.requires_grad = True
     opt = torch.optim.AdamW([{"params": [p for p in params if p.ndim == 1 or p.shape[0] == 3],
