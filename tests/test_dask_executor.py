@@ -373,6 +373,35 @@ def test_dask_executor_starts_a_local_cluster_of_workers(site, blank_model, seed
     assert "exploded on purpose" in failed["errors"][0].traceback
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("docs", [400])
+def test_dask_executor_ctrl_c_drains_the_local_cluster(site, blank_model, tmp_path, docs):
+    corpus_path = tmp_path / "many.jsonl"
+    corpus_path.write_text("".join(json.dumps({"id": f"d{i:03d}", "text": f"doc {i}"}) + "\n"
+                                   for i in range(docs)))
+    steps = "- use: slow\n  config: {seconds: 0.05}\n"
+    pipe = write_pipeline(tmp_path / "p.yaml", blank_model, steps)
+    out = tmp_path / "out" / "records.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "textmill", "run", str(pipe),
+                             str(corpus_path), "-o", str(out), "--executor", "dask",
+                             "--workers", "1"], stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not any(p.stat().st_size for p in out.parent.glob(".textmill-*.part")):
+            assert time.monotonic() < deadline and proc.poll() is None, "no records written"
+            time.sleep(0.1)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole group
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 2, stderr
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert 0 < len(ids) < docs and ids == [f"d{i:03d}" for i in range(len(ids))]
+    assert f"processed={len(ids)} skipped=0 failed=0" in stderr and "interrupted" in stderr
+
+
 # -- the real model --------------------------------------------------------------------------
 
 @pytest.mark.model

@@ -183,9 +183,8 @@ class DaskExecutor:
             yield self._result(*pending.popleft())
 
     def _result(self, chunk: Chunk, future: Future) -> list[Record]:
-        self._await(future)
         try:
-            return future.result()
+            return self._wait(future)
         except TextmillError:
             raise
         except ImportError as exc:  # the task itself could not be unpickled on the worker
@@ -193,19 +192,21 @@ class DaskExecutor:
                               "install textmill and the same plugins on every worker.") from None
         except Exception as exc:
             ids = f"{chunk[0].id!r}..{chunk[-1].id!r}" if chunk else "(empty)"
+            hint = (" Hint: a document of this chunk probably crashes the worker process "
+                    "(memory, a native library); run them with --executor local to see how."
+                    if type(exc).__name__ == "KilledWorker" else "")
             raise TextmillError(f"dask could not process the chunk of documents {ids}: "
-                                f"{type(exc).__name__}: {exc}") from exc
+                                f"{type(exc).__name__}: {exc}{hint}") from exc
 
-    def _await(self, future: Future) -> None:
-        """Wait for ``future``; fail rather than hang when the cluster has lost every worker."""
+    def _wait(self, future: Future) -> list[Record]:
+        """The chunk's records; fail rather than hang when the cluster has lost every worker."""
         alone_since: float | None = None
         while True:
             try:
-                future.result(timeout=_POLL_SECONDS)
-                return
-            except Exception:  # a timeout, or the chunk's own failure that _result raises
-                if future.done():
-                    return
+                return future.result(timeout=_POLL_SECONDS)
+            except TimeoutError:
+                if future.done():  # the task's own TimeoutError, not the wait's
+                    raise
             if self.client.nthreads():
                 alone_since = None
             elif alone_since is None:
