@@ -85,3 +85,50 @@ def test_runner_chunked(n, size, lengths):
 def test_runner_summary_exit_codes(summary, code):
     assert summary.exit_code == code
     assert f"processed={summary.processed} skipped=0 failed={summary.failed}" in summary.line()
+
+
+@pytest.mark.parametrize("make_input, code", [
+    (lambda tmp: (tmp / "empty").mkdir() or str(tmp / "empty"), 5),
+])
+def test_runner_failed_run_keeps_previous_output(slow_run, tmp_path, make_input, code):
+    pipe, _, env = slow_run
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"id": "yesterday"}\n')
+    proc = subprocess.run([sys.executable, "-m", "textmill", "run", str(pipe),
+                           make_input(tmp_path), "-o", str(out)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == code, proc.stderr
+    assert out.read_text() == '{"id": "yesterday"}\n'
+    assert not list(tmp_path.glob(".textmill-*"))
+
+
+@pytest.mark.parametrize("error", [RuntimeError("executor broke")])
+def test_runner_exception_does_not_replace_output(tmp_path, pm, error):
+    from textmill import Step, hookimpl, pipeline_from_dict
+    from textmill.outputs import JsonlSink
+    from textmill.runner import run_pipeline
+
+    class Noop(Step):
+        name = "noop"
+        provides = "noop"
+
+    class Plugin:
+        @hookimpl
+        def register_steps(register):
+            register(Noop)
+
+    class Broken:
+        def map(self, chunks):
+            raise error
+
+        def close(self):
+            pass
+
+    pm.register(Plugin)
+    pipeline = pipeline_from_dict({"textmill": 1, "name": "t", "steps": [{"use": "noop"}]}, pm)
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    with pytest.raises(RuntimeError):
+        run_pipeline(pipeline, [Document("a", "text")], [JsonlSink(str(out))], pm=pm,
+                     executor_obj=Broken())
+    assert out.read_text() == "previous\n"

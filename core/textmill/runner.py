@@ -112,6 +112,7 @@ def run_pipeline(pipeline: Pipeline, documents: Iterable[Document], sinks: list[
     if journal is not None:
         documents = journal.pending(documents, summary, force=force)
     ex = executor_obj
+    finished = False  # outputs replace earlier files only when the run ends normally
     pm.hook.run_started(run=run)
     try:
         with _StopFlag() as stop:
@@ -131,8 +132,9 @@ def run_pipeline(pipeline: Pipeline, documents: Iterable[Document], sinks: list[
                     if progress is not None:
                         progress(len(records))
             summary.interrupted = stop.set
+        finished = True
     except KeyboardInterrupt:
-        summary.interrupted = True
+        summary.interrupted = finished = True
     except BaseException as exc:
         if journal is not None:
             journal.finish(summary, getattr(exc, "exit_code", 3))
@@ -141,8 +143,9 @@ def run_pipeline(pipeline: Pipeline, documents: Iterable[Document], sinks: list[
         if ex is not None:
             ex.close()
         summary.seconds = time.perf_counter() - started
-        for sink in sinks:
-            sink.close()
+        seen = summary.processed + summary.failed + summary.skipped
+        for sink in sinks:  # a failed or empty run leaves the previous output as it was
+            sink.close(commit=finished and (seen > 0 or summary.interrupted))
     no_input = summary.processed + summary.failed + summary.skipped == 0
     if journal is not None:
         journal.finish(summary, NoInputError.exit_code if no_input and not summary.interrupted
