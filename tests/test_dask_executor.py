@@ -336,7 +336,7 @@ def test_dask_executor_cli_missing_plugin_exits_4(scheduler, client_only, blank_
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
-@pytest.mark.parametrize("runs", [[[], [], ["--force"]]])
+@pytest.mark.parametrize("runs", [[[], []]])
 def test_dask_executor_cli_store_runs_match_local(scheduler, blank_model, jsonl_corpus, tmp_path,
                                                   runs):
     pipe = write_pipeline(tmp_path / "p.yaml", blank_model, "- use: words\n")
