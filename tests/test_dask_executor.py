@@ -266,6 +266,48 @@ def test_dask_executor_fails_rather_than_waits_without_workers(site, quick_timeo
                 ex.close()
 
 
+class FakeFuture:
+    """Answers result() from a script of outcomes; ``status`` as a Dask future reports it."""
+
+    def __init__(self, outcomes, status):
+        self.outcomes, self.status = list(outcomes), status
+
+    def done(self):
+        return self.status in ("finished", "error")
+
+    def result(self, timeout=None):
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+class FakeClient:
+    def nthreads(self):
+        return {"tcp://w:1": 1}
+
+
+@pytest.mark.parametrize("outcomes, status, expected", [
+    # The chunk finished just after the wait timed out: its records, not an error.
+    ([TimeoutError("timed out after 5 s."), [{"id": "a"}]], "finished", [{"id": "a"}]),
+    # The task itself raised TimeoutError: that is the chunk's failure.
+    ([TimeoutError("socket"), TimeoutError("socket")], "error", "TimeoutError: socket"),
+])
+def test_dask_executor_tells_a_slow_chunk_from_a_failed_one(quick_timeouts, outcomes, status,
+                                                            expected):
+    from textmill import TextmillError
+    from textmill.dask_executor import DaskExecutor
+
+    ex = DaskExecutor.__new__(DaskExecutor)  # no cluster: only the waiting logic
+    ex.client = FakeClient()
+    future = FakeFuture(outcomes, status)
+    if isinstance(expected, str):
+        with pytest.raises(TextmillError, match=expected):
+            ex._result([Document(id="a", text="x")], future)
+    else:
+        assert ex._result([Document(id="a", text="x")], future) == expected
+
+
 @pytest.mark.parametrize("code", [
     "import textmill.dask_executor, textmill.runner, textmill.cli",
     "import textmill.executors as e, textmill.pipeline as p; "

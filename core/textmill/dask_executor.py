@@ -205,8 +205,9 @@ class DaskExecutor:
             try:
                 return future.result(timeout=_POLL_SECONDS)
             except TimeoutError:
-                if future.done():  # the task's own TimeoutError, not the wait's
-                    raise
+                if future.status == "error":  # the task's own TimeoutError, not the wait's
+                    return future.result()  # raises it
+                # else: still running, or finished just now (the next result() returns)
             if self.client.nthreads():
                 alone_since = None
             elif alone_since is None:
