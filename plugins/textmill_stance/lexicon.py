@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 
 from .items import Item, Scored, label_of
+from .tree import Tree, clear_trees, tree_of
 
 #: Grammatical relations through which a word evaluates its object or complement.
 OBJECT_DEPS = frozenset({"dobj", "pobj", "prep", "xcomp", "ccomp", "attr", "oprd", "dative",
@@ -54,52 +55,41 @@ def load_lexicons() -> Lexicons:
                     contrast=frozenset(_lines("contrast.txt")))
 
 
-#: Per-sentence token facts, reused by every item of a sentence; cleared per scoring call.
-_SENTENCES: dict[tuple[int, int, int], list[tuple[int, str, str, str, str, bool, bool, float]]] = {}
-
-
 def sentence_facts(sent: object, lex: Lexicons
                    ) -> list[tuple[int, str, str, str, str, bool, bool, float]]:
     """(i, lower, lemma, ent_type, ent_iob, is_punct, like_num, polarity) per token: reading
-    attributes once per sentence, not once per target, keeps the scorers cheap."""
-    key = (id(sent.doc), sent.start, sent.end)  # type: ignore[attr-defined]
-    facts = _SENTENCES.get(key)
+    them once per sentence, not once per target, keeps the scorers cheap."""
+    tree = tree_of(sent.doc)  # type: ignore[attr-defined]
+    key = ("facts", sent.start, sent.end)  # type: ignore[attr-defined]
+    facts = tree.cache.get(key)
     if facts is None:
+        lowers, lemmas, alpha = tree.lower, tree.lemma, tree.alpha
         facts = []
-        for tok in sent:  # type: ignore[attr-defined]
-            lower, lemma = tok.lower_, tok.lemma_.lower()
-            polarity = lex.polarity(lower, lemma) if tok.is_alpha else 0.0
-            facts.append((tok.i, lower, lemma, tok.ent_type_, tok.ent_iob_, tok.is_punct,
-                          tok.like_num, polarity))
-        _SENTENCES[key] = facts
+        for i in range(sent.start, sent.end):  # type: ignore[attr-defined]
+            lower, lemma = lowers[i], lemmas[i]
+            polarity = lex.polarity(lower, lemma) if alpha[i] else 0.0
+            facts.append((i, lower, lemma, tree.ent_type[i], tree.ent_iob[i], tree.punct[i],
+                          tree.num[i], polarity))
+        tree.cache[key] = facts
     return facts
 
 
 def clear_sentence_cache() -> None:
-    """Forget cached sentences (their Doc may be freed and its id reused)."""
-    _SENTENCES.clear()
+    """Forget cached documents and their sentences (memory only)."""
+    clear_trees()
 
 
 def _is_negated(tok: object, lex: Lexicons) -> bool:
     """True when ``tok`` or its head has a negation child, or a negator precedes it closely."""
-    for t in (tok, tok.head):  # type: ignore[attr-defined]
-        if any(c.dep_ == "neg" or c.lower_ in lex.negations for c in t.children):
-            return True
-    doc, i = tok.doc, tok.i  # type: ignore[attr-defined]
-    first = max(tok.sent.start, i - 3)  # type: ignore[attr-defined]
-    return any(doc[j].lower_ in lex.negations for j in range(first, i))
+    return tree_of(tok.doc).negated(tok.i, lex.negations)  # type: ignore[attr-defined]
 
 
-def _ancestors(tok: object) -> list[object]:
-    return [tok, *tok.ancestors]  # type: ignore[attr-defined]
-
-
-def _distance(a: object, b: object) -> int:
+def _distance(tree: Tree, a: int, b: int) -> int:
     """Length of the dependency path between two tokens of one sentence."""
-    up_a = {t.i: n for n, t in enumerate(_ancestors(a))}  # type: ignore[attr-defined]
-    for n, t in enumerate(_ancestors(b)):
-        if t.i in up_a:  # type: ignore[attr-defined]
-            return n + up_a[t.i]  # type: ignore[attr-defined]
+    up_a = {t: n for n, t in enumerate([a, *tree.ancestors(a)])}
+    for n, t in enumerate([b, *tree.ancestors(b)]):
+        if t in up_a:
+            return n + up_a[t]
     return 12
 
 
@@ -107,35 +97,35 @@ def evaluate_toward(item: Item, lex: Lexicons) -> float:
     """Raw polarity of the sentence toward the target: a sum of word polarities weighted by
     dependency distance, with negation, contrast, and support/oppose words aimed at the target."""
     sent, target = item.sent, item.target
-    root = target.root
+    tree = tree_of(sent.doc)
+    root = tree.root(target)
     skip = set(range(target.start, target.end))
     if item.holder is not None:
         skip |= set(range(item.holder.start, item.holder.end))
-    ancestors = {t.i for t in root.ancestors}
+    up = tree.ancestors(root)
+    ancestors = set(up)
     facts = sentence_facts(sent, lex)
     contrast_at = [f[0] for f in facts if f[1] in lex.contrast]
     total = 0.0
-    doc = sent.doc
     for i, *_, value in facts:
         if value == 0.0 or i in skip:
             continue
-        tok = doc[i]
-        weight = 1.0 / (1.0 + _distance(tok, root))
-        if tok.i in ancestors:
+        weight = 1.0 / (1.0 + _distance(tree, i, root))
+        if i in ancestors:
             # The target is governed by this word: as its object it is evaluated directly,
             # as its subject it is the one acting (an accuser is not thereby accused).
-            path = [t for t in root.ancestors if t.i != tok.i and tok.is_ancestor(t)]
+            path = [t for t in up if t != i and tree.is_ancestor(i, t)]
             first = path[-1] if path else root
-            weight = 1.0 if first.dep_ not in SUBJECT_DEPS else 0.35
-            if tok.lemma_.lower() in lex.relations and first.dep_ in SUBJECT_DEPS:
+            weight = 1.0 if tree.dep[first] not in SUBJECT_DEPS else 0.35
+            if tree.lemma[i] in lex.relations and tree.dep[first] in SUBJECT_DEPS:
                 weight = 0.15
-        elif root.is_ancestor(tok):
+        elif tree.is_ancestor(root, i):
             weight = max(weight, 0.7)  # modifiers of the target ("corrupt Trump")
-        if _is_negated(tok, lex):
+        if tree.negated(i, lex.negations):
             value = -0.8 * value
         for c in contrast_at:
             # After a contrast marker the clause counts more, before it less.
-            if (c < tok.i) == (c < root.i):
+            if (c < i) == (c < root):
                 weight *= 1.3
             else:
                 weight *= 0.6
@@ -155,7 +145,6 @@ class LexiconScorer:
 
     def score(self, items: Sequence[Item]) -> list[Scored]:
         """Score in [-1, 1] and label for each item."""
-        clear_sentence_cache()
         out = []
         for item in items:
             s = math.tanh(evaluate_toward(item, self.lex) / self.scale)
