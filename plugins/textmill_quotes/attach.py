@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from .clauses import Attribution, cue_span
@@ -53,6 +54,11 @@ def _overlap(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
     return sum(max(0, min(e, hi) - max(s, lo)) for s, e in spans)
 
 
+def _reach(att: Attribution) -> int:
+    """Where an attribution ends with its speaker and cue."""
+    return max(att.end, att.speaker[1] if att.speaker else 0, att.cue[1] if att.cue else 0)
+
+
 def _length(spans: list[tuple[int, int]]) -> int:
     return sum(e - s for s, e in spans)
 
@@ -68,6 +74,19 @@ class Attacher:
         self.by_cue = {a.cue_token: a for a in atts if a.cue_token is not None}
         self.min_words = min_words
         self.is_inside_run = is_inside_run
+        # Index of attributions by start, so a run meets only those near it, not all of them
+        # (all pairs made long documents quadratic). Entries may be stale after a change of
+        # spans: every change adds a fresh one, and candidates are re-checked exactly.
+        self._pos: dict[int, int] = {}
+        self._starts: list[tuple[int, int]] = []
+        self._width = 0  # widest (reach - start) ever indexed: bounds the window of a query
+        for att in atts:
+            self._track(att)
+        self.run_starts = [r.start for r in runs]
+        self.run_ends = [r.end for r in runs]
+        ordered = all(a <= b for a, b in zip(self.run_ends, self.run_starts[1:]))
+        self._runs_ordered = ordered and all(r.start <= r.end for r in runs)
+        self._alnum: list[int] | None = None
 
     def run(self) -> list[Attribution]:
         """Every attribution: cue-driven ones updated with quotes, plus quote-driven ones."""
@@ -75,26 +94,43 @@ class Attacher:
             self._attach(index, run)
         return self.atts
 
+    def _add(self, att: Attribution) -> None:
+        self.atts.append(att)
+        self._track(att)
+
+    def _track(self, att: Attribution) -> None:
+        """Index ``att`` under its current start (call after every change of its spans)."""
+        pos = self._pos.setdefault(id(att), len(self._pos))
+        if not att.spans:
+            return
+        insort(self._starts, (att.start, pos))
+        self._width = max(self._width, _reach(att) - att.start)
+
+    def _near(self, lo: int, hi: int) -> list[Attribution]:
+        """Attributions (in list order) whose start lies in [lo, hi); stale entries included."""
+        i = bisect_left(self._starts, (lo, -1))
+        j = bisect_left(self._starts, (hi, -1))
+        return [self.atts[p] for p in sorted({p for _, p in self._starts[i:j]})]
+
     def _attach(self, index: int, run: QuoteRun) -> None:
         lo, hi = run.start, run.end
         label = _LABEL.match(self.text, lo, hi)
         if label is not None:
             att = Attribution("direct", [], (label.end(1), label.end(1) + 1, ":"))
             att.speaker = (label.start(1), label.end(1))
-            self.atts.append(att)
+            self._add(att)
             self._make_direct(att, index, run)
             att.spans[0] = (label.end(), att.spans[0][1])
+            self._track(att)
             return
         direct, mixed = None, None
-        overlapping = [a for a in self.atts if _overlap(a.spans, lo, hi)]
-        for att in self.atts:
+        # an overlapping attribution starts before hi and at most _width before lo
+        overlapping = [a for a in self._near(lo - self._width, hi) if _overlap(a.spans, lo, hi)]
+        for att in overlapping:
             if att.kind == "direct" and att.runs and att.runs[-1] != index:
                 continue
             ov = _overlap(att.spans, lo, hi)
-            if not ov:
-                continue
-            quoted = sum(self._words(max(s, r.start), min(e, r.end)) for r in self.runs
-                         for s, e in att.spans if r.start < e and s < r.end)
+            quoted = self._quoted(att.spans)
             if quoted >= 0.7 * self._words(*att.spans[0], skip_that=True) + 0.7 * sum(
                     self._words(s, e) for s, e in att.spans[1:]) \
                     and not _reported_inside(att, overlapping):
@@ -114,6 +150,7 @@ class Attacher:
             mixed.runs.append(index)
             if hi > mixed.end:  # keep the closing mark with the fragment it closes
                 mixed.spans[-1] = (mixed.spans[-1][0], run.after if run.closed else hi)
+                self._track(mixed)
             return
         cue = self._cue_near(run) if speechlike else None
         if cue is not None:
@@ -126,7 +163,7 @@ class Attacher:
         if dash is not None:
             att = Attribution("direct", [], (dash.start(), dash.start(1), "―"))
             att.speaker = (dash.start(1), dash.end(1))
-            self.atts.append(att)
+            self._add(att)
             self._make_direct(att, index, run)
             return
         lead = _NAME_DASH.search(self.text[max(0, run.open_mark - 60):run.open_mark])
@@ -134,7 +171,7 @@ class Attacher:
             base = max(0, run.open_mark - 60)
             att = Attribution("direct", [], (base + lead.start(2), base + lead.end(2), "―"))
             att.speaker = (base + lead.start(1), base + lead.end(1))
-            self.atts.append(att)
+            self._add(att)
             self._make_direct(att, index, run)
             return
         prev = self._previous(run)
@@ -147,12 +184,13 @@ class Attacher:
                 prev.kind = "mixed"
                 prev.spans.extend(run.spans)
                 prev.runs.append(index)
+                self._track(prev)
             return
         words = len(self.text[lo:hi].split())
         if speechlike and words >= self.min_words:
             att = Attribution("direct", [], None)
             self._colon_speaker(att, run)
-            self.atts.append(att)
+            self._add(att)
             self._make_direct(att, index, run)
 
     def _colon_speaker(self, att: Attribution, run: QuoteRun) -> None:
@@ -174,10 +212,26 @@ class Attacher:
     def _words(self, lo: int, hi: int, *, skip_that: bool = False) -> int:
         """Letters and digits in text[lo:hi] (marks and spaces never decide), without a
         leading complementizer "that" when asked."""
-        chunk = self.text[lo:hi] if hi > lo else ""
-        if skip_that and chunk[:5].lower() == "that ":
-            chunk = chunk[5:]
-        return sum(c.isalnum() for c in chunk)
+        if hi <= lo:
+            return 0
+        if skip_that and hi - lo >= 5 and self.text[lo:lo + 5].lower() == "that ":
+            lo += 5
+        if self._alnum is None:  # prefix counts: O(1) per call instead of O(characters)
+            self._alnum = list(accumulate((c.isalnum() for c in self.text), initial=0))
+        return self._alnum[hi] - self._alnum[lo]
+
+    def _quoted(self, spans: list[tuple[int, int]]) -> int:
+        """Letters and digits of ``spans`` that lie inside quotation runs."""
+        if not self._runs_ordered:
+            return sum(self._words(max(s, r.start), min(e, r.end)) for r in self.runs
+                       for s, e in spans if r.start < e and s < r.end)
+        total = 0
+        for s, e in spans:  # runs are ordered and disjoint: those meeting (s, e) are a slice
+            first = bisect_right(self.run_ends, s)
+            last = bisect_left(self.run_starts, e)
+            total += sum(self._words(max(s, r.start), min(e, r.end))
+                         for r in self.runs[first:last])
+        return total
 
     def _speechlike(self, lo: int, hi: int) -> bool:
         """Looks like quoted speech, not a scare quote or a title ("aggression", "Morning Joe")."""
@@ -197,10 +251,12 @@ class Attacher:
     def _previous(self, run: QuoteRun) -> Attribution | None:
         """The attribution ending in the sentence just before ``run``, in its paragraph."""
         best, reach = None, -1
-        for att in self.atts:
+        # only an attribution reaching within _GAP_LIMIT of the mark can be returned, and
+        # its start is at most _width before its reach
+        for att in self._near(run.open_mark - _GAP_LIMIT - self._width, run.open_mark + 1):
             if att.speaker is None or not att.spans or att.cls != "speech":
                 continue
-            end = max(att.end, att.speaker[1], att.cue[1] if att.cue else 0)
+            end = _reach(att)
             if reach < end <= run.open_mark:
                 best, reach = att, end
         if best is None:
@@ -225,6 +281,7 @@ class Attacher:
         att.kind = "direct"
         att.spans.extend(run.spans)
         att.runs.append(index)
+        self._track(att)
 
     def _new_direct(self, cue: int) -> Attribution:
         tok = self.doc[cue]
@@ -237,7 +294,7 @@ class Attacher:
             att.speaker = (self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
             att.speaker_token = subject.i
         self.by_cue[cue] = att
-        self.atts.append(att)
+        self._add(att)
         return att
 
     def _cue_near(self, run: QuoteRun) -> int | None:

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _MISATTACHED_REACH = 8
+#: Widest subtree (tokens) a cue's content is read from. News sentences stay far below it
+#: (the longest in the polnear dev set has 96 tokens); a parse spanning a whole repetitive
+#: document would otherwise be walked once per cue: quadratic time (bugs-quotes.md #1).
+_MAX_CLAUSE_TOKENS = 200
 #: Dependents of a cue that belong to the reporting frame, not to what is reported.
 _FRAME = ("aux", "auxpass", "neg", "npadvmod", "advmod", "punct", "agent", "dative", "cc")
 #: Dependents of a content clause that start an attribution of their own.
@@ -70,6 +74,9 @@ def _trimmed(doc: Doc, run: list[int]) -> list[tuple[int, int]]:
 
 def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
     """Token indices of the content clause governed by a cue verb (may be discontinuous)."""
+    top = tok.head if tok.dep_ == "parataxis" else tok  # every walk below stays inside it
+    if top.right_edge.i - top.left_edge.i >= _MAX_CLAUSE_TOKENS:  # O(1): no subtree walk
+        return []
     children = list(tok.children)
     clauses = [c for c in children if c.dep_ == "ccomp" and "ccomp" in cue.complements]
     marked = [c for c in clauses if c.i > tok.i and any(
