@@ -85,7 +85,7 @@ def features(item: Item, lex: Lexicons) -> dict[str, float]:
         if n == 0 and tree.negated(anc, lex.negations):
             f["p0neg"] = 1.0
         head = anc
-    for child in tree.children[root]:
+    for child in tree.children(root):
         if dep[child] in ("amod", "compound", "appos", "acl", "relcl") and not t0 <= child < t1:
             f["m:" + _word(tree, child)] = 1.0
     raw = evaluate_toward(item, lex)

@@ -27,7 +27,7 @@ def _subjects(tree: Tree, verb: int) -> list[int]:
     seen = 0
     dep, children = tree.dep, tree.children
     while seen < 4:
-        found = [c for c in children[verb] if dep[c] in SUBJECTS]
+        found = [c for c in children(verb) if dep[c] in SUBJECTS]
         if found:
             return found
         if dep[verb] not in SHARED_SUBJECT or tree.head[verb] == verb:
@@ -39,7 +39,7 @@ def _subjects(tree: Tree, verb: int) -> list[int]:
 def _agents(tree: Tree, verb: int) -> list[int]:
     """The 'by' agents of a passive verb."""
     dep, children = tree.dep, tree.children
-    return [g for c in children[verb] if dep[c] == "agent" for g in children[c]
+    return [g for c in children(verb) if dep[c] == "agent" for g in children(c)
             if dep[g] == "pobj"]
 
 
@@ -49,7 +49,7 @@ def _holds(tree: Tree, candidate: int, holder: Span) -> bool:
         return True
     dep = tree.dep
     return any(dep[c] in ("poss", "compound") and _inside(c, holder)
-               for c in tree.children[candidate])
+               for c in tree.children(candidate))
 
 
 def link(holder: Span, target: Span) -> str | None:
@@ -65,7 +65,7 @@ def link(holder: Span, target: Span) -> str | None:
     for anc in tree.ancestors(root):
         if _inside(anc, holder):
             return None
-        if pos[anc] in ("VERB", "AUX") or any(dep[c] in SUBJECTS for c in children[anc]):
+        if pos[anc] in ("VERB", "AUX") or any(dep[c] in SUBJECTS for c in children(anc)):
             for subj in _subjects(tree, anc):
                 if _holds(tree, subj, holder) and not tree.is_ancestor(subj, root):
                     return "subject"
@@ -74,7 +74,7 @@ def link(holder: Span, target: Span) -> str | None:
             if _noun_before_infinitive(tree, anc, holder):
                 return "possessor"
         if pos[anc] in ("NOUN", "PROPN"):
-            if any(dep[c] == "poss" and _inside(c, holder) for c in children[anc]):
+            if any(dep[c] == "poss" and _inside(c, holder) for c in children(anc)):
                 return "possessor"
     return None
 
@@ -94,11 +94,11 @@ def relation_polarity(holder: Span, target: Span, relations: dict[str, float],
         # Only a word whose object or complement leads to the target evaluates it.
         value = relations.get(tree.lemma[anc], 0.0) if dep[child] in OBJECTS else 0.0
         child = anc
-        if value and any(dep[c] == "neg" or lower[c] in negations for c in children[anc]):
+        if value and any(dep[c] == "neg" or lower[c] in negations for c in children(anc)):
             value = -value
         total += value
         if tree.is_ancestor(hroot, anc) or tree.is_ancestor(anc, hroot):
-            if any(c == hroot or _holds(tree, c, holder) for c in children[anc]):
+            if any(c == hroot or _holds(tree, c, holder) for c in children(anc)):
                 break
     return max(-1.0, min(1.0, total))
 
@@ -108,14 +108,14 @@ def _noun_before_infinitive(tree: Tree, verb: int, holder: Span) -> bool:
     the main verb; the possessed noun right before it is still the one that acts."""
     dep = tree.dep
     if dep[verb] not in ("advcl", "xcomp", "acl") or not any(
-            dep[c] == "aux" and tree.lower[c] == "to" for c in tree.children[verb]):
+            dep[c] == "aux" and tree.lower[c] == "to" for c in tree.children(verb)):
         return False
     i = tree.doc[verb].left_edge.i - 1
     if i < tree.sent_start[verb]:
         return False
     # "summoned X's ambassador to demand ...": an object does not act.
     return tree.pos[i] == "NOUN" and dep[i] != "dobj" and any(
-        dep[c] == "poss" and _inside(c, holder) for c in tree.children[i])
+        dep[c] == "poss" and _inside(c, holder) for c in tree.children(i))
 
 
 def _overlap(a: Span, b: Span) -> bool:

@@ -18,7 +18,7 @@ class Tree:
     """Heads, children, labels and flags of every token of one Doc, plus cached walks."""
 
     __slots__ = ("doc", "head", "dep", "pos", "lower", "lemma", "ent_type", "ent_iob", "punct",
-                 "num", "alpha", "children", "sent_start", "sent_end", "_anc", "_anc_set",
+                 "num", "alpha", "_kids", "_off", "_child_lists", "sent_start", "sent_end", "_anc", "_anc_set",
                  "_roots", "_negated", "cache")
 
     def __init__(self, doc: Doc) -> None:
@@ -33,47 +33,56 @@ class Tree:
         offsets = np.ascontiguousarray(arr[:, 0]).view(np.int64)
         self.head: list[int] = (offsets + np.arange(n, dtype=np.int64)).tolist()
         strings = doc.vocab.strings
-        seen: dict[int, str] = {}
 
-        def names(col: int) -> list[str]:
-            out = []
-            for h in arr[:, col].tolist():
-                s = seen.get(h)
-                if s is None:
-                    s = seen[h] = strings[h]
-                out.append(s)
-            return out
+        def names(col: int, *, lower: bool = False) -> list[str]:
+            # Look up each distinct hash once: a doc has far fewer labels than tokens.
+            uniq, inverse = np.unique(arr[:, col], return_inverse=True)
+            table = [strings[h].lower() if lower else strings[h] for h in uniq.tolist()]
+            return [table[k] for k in inverse.tolist()]
 
         self.dep = names(1)
         self.pos = names(2)
-        self.lemma = [s.lower() for s in names(3)]
+        self.lemma = names(3, lower=True)
         self.lower = names(4)
         self.ent_type = names(5)
         self.ent_iob = [_IOB[k] for k in arr[:, 6].tolist()]
-        self.punct = [bool(k) for k in arr[:, 7].tolist()]
-        self.num = [bool(k) for k in arr[:, 8].tolist()]
-        self.alpha = [bool(k) for k in arr[:, 9].tolist()]
-        self.children: list[list[int]] = [[] for _ in range(n)]
-        for i, h in enumerate(self.head):
-            if h != i:
-                self.children[h].append(i)
+        self.punct = arr[:, 7].astype(bool).tolist()
+        self.num = arr[:, 8].astype(bool).tolist()
+        self.alpha = arr[:, 9].astype(bool).tolist()
+        # Children in index order (as Token.children gives them), as slices of one list.
+        heads = np.asarray(self.head, dtype=np.int64)
+        idx = np.arange(n, dtype=np.int64)
+        kids = idx[heads != idx]
+        kid_heads = heads[kids]
+        order = np.argsort(kid_heads, kind="stable")
+        self._kids: list[int] = kids[order].tolist()
+        self._off: list[int] = np.searchsorted(kid_heads[order], np.arange(n + 1)).tolist()
+        self._child_lists: dict[int, list[int]] = {}
         # Sentence of each token, by the sent_start marks Span.sent reads.
-        starts = arr[:, 10].tolist()
-        self.sent_start = [0] * n
-        self.sent_end = [n] * n
-        s = 0
-        for i in range(n):
-            if i and starts[i] == 1:
-                for j in range(s, i):
-                    self.sent_end[j] = i
-                s = i
-            self.sent_start[i] = s
+        marks = arr[:, 10] == 1
+        if n:
+            marks[0] = True
+        first = np.where(marks, idx, 0)
+        self.sent_start: list[int] = np.maximum.accumulate(first).tolist() if n else []
+        nxt = np.where(marks, idx, n)
+        after = np.empty(n, dtype=np.int64)
+        if n:
+            after[:-1] = np.minimum.accumulate(nxt[:0:-1])[::-1]
+            after[-1] = n
+        self.sent_end: list[int] = after.tolist()
         self._anc: dict[int, list[int]] = {}
         self._anc_set: dict[int, frozenset[int]] = {}
         self._roots: dict[tuple[int, int], int] = {}
         self._negated: dict[int, bool] = {}
         #: Per-sentence values of the scorers, keyed by the caller (lives as long as the tree).
         self.cache: dict[tuple[str, int, int], Any] = {}
+
+    def children(self, i: int) -> list[int]:
+        """Token.children of token ``i`` as indices, in order."""
+        out = self._child_lists.get(i)
+        if out is None:
+            out = self._child_lists[i] = self._kids[self._off[i]:self._off[i + 1]]
+        return out
 
     def ancestors(self, i: int) -> list[int]:
         """Token.ancestors of token ``i`` as indices, nearest first."""
@@ -119,7 +128,7 @@ class Tree:
     def _negated_now(self, i: int, negations: frozenset[str]) -> bool:
         dep, lower = self.dep, self.lower
         for t in (i, self.head[i]):
-            if any(dep[c] == "neg" or lower[c] in negations for c in self.children[t]):
+            if any(dep[c] == "neg" or lower[c] in negations for c in self.children(t)):
                 return True
         first = max(self.sent_start[i], i - 3)
         return any(lower[j] in negations for j in range(first, i))

@@ -80,7 +80,7 @@ def main() -> int:
     if args.profile:
         prof = cProfile.Profile()
         prof.runcall(run)
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
     return 0
 
 
