@@ -150,8 +150,6 @@ def test_fuzz_steps_long_word_runs_are_linear(run_steps, text):
     assert record["errors"] == [] and time.process_time() - start < 1.5
 
 
-@pytest.mark.xfail(strict=False, reason="quotes: every cue walks the whole sentence subtree and "
-                   "every quote pair is compared (/work/notes/bugs-quotes.md #1)")
 @pytest.mark.parametrize("text", ['said "x" ' * 200])
 def test_fuzz_steps_many_cues_stay_fast(run_steps, text):
     run_steps(STEPS, ["Warm up the engine."])
