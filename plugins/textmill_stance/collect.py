@@ -87,11 +87,10 @@ def auto_pairs(doc: Doc, record: dict[str, Any], config: StanceConfig) -> list[P
     """Pairs found in the text: quote speakers toward entities in their quotes, and subjects
     or possessors of predicates toward the entities those predicates govern."""
     entities = record.get("entities") or []
-    index = EntityIndex(entities)
     labels = set(config.target_labels)
     actors = {row["id"] for row in entities if row["label"] in labels}
-    targets = actors if config.targets == "auto" else _named(index, config.targets) & {
-        row["id"] for row in entities}
+    targets = actors if config.targets == "auto" else _named(
+        EntityIndex(entities), config.targets) & {row["id"] for row in entities}
     if not targets:
         return []
     names = {row["id"]: row["name"] for row in entities}
@@ -128,16 +127,21 @@ def auto_pairs(doc: Doc, record: dict[str, Any], config: StanceConfig) -> list[P
 
 def _quote_pairs(quotes: list[dict[str, Any]], mentions: list[tuple[Span, str]],
                  targets: set[str], names: dict[str, str]) -> list[Pair]:
-    pairs = []
+    pairs: list[Pair] = []
+    if not quotes:
+        return pairs
+    bounds = [(tspan, tid, tspan.start_char, tspan.end_char) for tspan, tid in mentions
+              if tid in targets]
     for q in quotes:
         speaker = q.get("speaker") or {}
         hid = speaker.get("entity")
         if hid is None or hid not in names:
             continue  # an unnamed speaker ("he" with no antecedent) holds nothing we can report
-        for tspan, tid in mentions:
-            if tid == hid or tid not in targets:
+        spans = q["spans"]
+        for tspan, tid, start, end in bounds:
+            if tid == hid:
                 continue
-            if any(s <= tspan.start_char and tspan.end_char <= e for s, e in q["spans"]):
+            if any(s <= start and end <= e for s, e in spans):
                 pairs.append(Pair({"entity": hid, "text": names[hid]},
                                   {"entity": tid, "text": names[tid]},
                                   {"start": q["start"], "end": q["end"], "quote": q["id"]},

@@ -55,6 +55,10 @@ def load_lexicons() -> Lexicons:
                     contrast=frozenset(_lines("contrast.txt")))
 
 
+#: Polarity by (lower, lemma), per Lexicons (held by load_lexicons' cache, so ids stay valid).
+_POLARITY: dict[int, dict[tuple[str, str], float]] = {}
+
+
 def sentence_facts(sent: object, lex: Lexicons
                    ) -> list[tuple[int, str, str, str, str, bool, bool, float]]:
     """(i, lower, lemma, ent_type, ent_iob, is_punct, like_num, polarity) per token: reading
@@ -64,10 +68,15 @@ def sentence_facts(sent: object, lex: Lexicons
     facts = tree.cache.get(key)
     if facts is None:
         lowers, lemmas, alpha = tree.lower, tree.lemma, tree.alpha
+        known = _POLARITY.setdefault(id(lex), {})
         facts = []
         for i in range(sent.start, sent.end):  # type: ignore[attr-defined]
             lower, lemma = lowers[i], lemmas[i]
-            polarity = lex.polarity(lower, lemma) if alpha[i] else 0.0
+            polarity = 0.0
+            if alpha[i]:
+                polarity = known.get((lower, lemma), None)  # type: ignore[assignment]
+                if polarity is None:
+                    polarity = known[lower, lemma] = lex.polarity(lower, lemma)
             facts.append((i, lower, lemma, tree.ent_type[i], tree.ent_iob[i], tree.punct[i],
                           tree.num[i], polarity))
         tree.cache[key] = facts
