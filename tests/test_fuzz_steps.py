@@ -150,7 +150,7 @@ def test_fuzz_steps_long_word_runs_are_linear(run_steps, text):
     assert record["errors"] == [] and time.process_time() - start < 1.5
 
 
-@pytest.mark.parametrize("text", ['said "x" ' * 200])
+@pytest.mark.parametrize("text", ['said "x" ' * 200, "according to Smith, " * 200])
 def test_fuzz_steps_many_cues_stay_fast(run_steps, text):
     run_steps(STEPS, ["Warm up the engine."])
     start = time.process_time()

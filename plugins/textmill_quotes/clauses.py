@@ -190,7 +190,7 @@ def according_to(doc: Doc, tok: Token) -> Attribution | None:
     objects = [c for c in to.children if c.dep_ == "pobj"]
     sent = tok.sent
     phrase_end = max((o.right_edge.i for o in objects), default=to.i)
-    if not objects:
+    if not objects or len(sent) > _MAX_CLAUSE_TOKENS:  # a run-on "sentence" is no clause
         return None
     content = [t.i for t in sent if not (tok.i <= t.i <= phrase_end)]
     spans = token_ranges(doc, content)
