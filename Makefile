@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench bench-dask lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python tests/bench/run_bench.py
+
+bench-dask: $(TEST_STAMP)
+	$(BIN)/python tests/bench/bench_dask.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/python -m pip install -q ruff
