@@ -138,10 +138,9 @@ class Engine:
         try:
             for i, doc in zip(short, self.nlp.pipe([texts[i] for i in short]), strict=True):
                 out[i] = doc
-            todo = [i for i in range(len(texts)) if len(texts[i]) > SEGMENT_CHARS]
         except Exception:
-            todo = list(range(len(texts)))
-        for i in todo:
+            pass  # the texts not parsed yet are retried one by one below, isolating the bad one
+        for i in (i for i, doc in enumerate(out) if doc is None):
             try:
                 out[i] = parse_long(self.nlp, texts[i])
             except Exception as exc:
