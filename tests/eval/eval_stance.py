@@ -65,6 +65,18 @@ def f1_table(gold: list[str], pred: list[str], classes: tuple[str, ...],
     return out
 
 
+
+def _timed(fn: Any, total: list[float]) -> Any:
+    """``fn`` that adds its wall time to ``total[0]``."""
+    def wrapper(*args: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            total[0] += time.perf_counter() - t
+
+    return wrapper
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold")
@@ -83,28 +95,9 @@ def main() -> int:
             {"use": "entities"}, {"use": "stance", "config": {"scorer": args.scorer}}]})
     engine = Engine(pipeline)
     step = next(s for s in engine.steps if s.provides == "stances")
-    step_time = [0.0]
-    original = step.process
-
-    def timed(docs: Any, records: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return original(docs, records)
-        finally:
-            step_time[0] += time.perf_counter() - t
-
-    step.process = timed  # type: ignore[method-assign]
-    parse_time = [0.0]
-    parse = engine._parse
-
-    def timed_parse(texts: Any, errors: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return parse(texts, errors)
-        finally:
-            parse_time[0] += time.perf_counter() - t
-
-    engine._parse = timed_parse  # type: ignore[method-assign]
+    step_time, parse_time = [0.0], [0.0]
+    step.process = _timed(step.process, step_time)  # type: ignore[method-assign]
+    engine._parse = _timed(engine._parse, parse_time)  # type: ignore[method-assign]
     preds, failures = [], 0
     t0 = time.perf_counter()
     for k in range(0, len(rows), args.batch):
