@@ -13,8 +13,6 @@ parsing, and with nothing left to process the model is never loaded.
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
 import re
 import subprocess
 import sys
@@ -22,20 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "polnear" / "dev.jsonl"
+from run_bench import DEFAULT_SOURCE, ROOT, make_corpus  # this folder is sys.path[0] for scripts
+
 SUMMARY = re.compile(r"processed=(\d+) skipped=(\d+) failed=(\d+)")
-
-
-def make_corpus(source: Path, docs: int, directory: Path) -> Path:
-    """A JSON Lines corpus of ``docs`` documents cycling through the source's texts."""
-    texts = [json.loads(line)["text"] for line in source.open(encoding="utf-8")]
-    path = directory / f"corpus-{docs}.jsonl"
-    with path.open("w", encoding="utf-8") as fh:
-        for i, text in zip(range(docs), itertools.cycle(texts), strict=False):
-            fh.write(json.dumps({"id": f"doc{i:05d}", "text": text}) + "\n")
-    return path
 
 
 def timed_run(*args: str) -> tuple[float, tuple[int, ...]]:
