@@ -9,11 +9,11 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from .clauses import Attribution, cue_span
-from .subjects import adjacent_speaker, speaker_range, subject_of
 from .marks import QuoteRun
+from .subjects import adjacent_speaker, speaker_range, subject_of
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
 #: "…" ― Jane Doe: a dash line names the speaker of the quote before it.
 _DASH_SPEAKER = re.compile(r"[^\S\n]*[―—–][^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})")
@@ -67,7 +67,8 @@ class Attacher:
     """Walks the quotation runs of one document in order and attaches each to an attribution."""
 
     def __init__(self, doc: Doc, text: str, runs: list[QuoteRun], atts: list[Attribution],
-                 speech_cues: list[int], *, min_words: int, is_inside_run: Callable[[int], bool]) -> None:
+                 speech_cues: list[int], *, min_words: int,
+                 is_inside_run: Callable[[int], bool]) -> None:
         self.doc, self.text, self.runs, self.atts = doc, text, runs, atts
         self.speech_cues = speech_cues
         self.cue_starts = [doc[i].idx for i in speech_cues]

@@ -1,4 +1,7 @@
-"""Read reported speech off the dependency parse: a cue token's content clause (speakers: subjects.py)."""
+"""Read reported speech off the dependency parse: a cue token's content clause.
+
+Speakers are found in subjects.py.
+"""
 
 from __future__ import annotations
 

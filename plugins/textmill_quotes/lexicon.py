@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 CLASSES = ("speech", "belief", "intent", "evidence")
@@ -41,6 +42,7 @@ def parse_cues(text: str, *, source: str = "cues.tsv") -> dict[str, Cue]:
     return cues
 
 
+@cache
 def load_words(name: str) -> frozenset[str]:
     """A one-word-per-line data file of the plugin (comments with #) as a set."""
     text = resources.files("textmill_quotes").joinpath("data", name).read_text(encoding="utf-8")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textmill_entities.lookup import EntityIndex
 
+from .lexicon import load_words
+
 _PERSONAL = {"he", "she", "him", "her", "his", "hers"}
 _PLURAL = {"they", "them", "we"}
 _RELATIVE = {"who", "which", "that", "whom"}
@@ -34,7 +36,7 @@ def resolve(index: EntityIndex, text: str, start: int, end: int, *, head: str,
     if words and words[0] in _DETERMINERS and len(words) <= 4:
         if head in roles:
             return index.last_before(start, labels=set(_GROUP_LABELS))
-        if not head.endswith("s") or head.endswith("ss"):  # "the minister", not "the officials"
+        if head in load_words("person_roles.txt"):  # "the minister", not "the engagement"
             return index.last_before(start, labels={"PERSON"})
         return None
     if words and words[0] not in ("a", "an", "some", "another") and text[start:start + 1].isupper():

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from textmill_entities.lookup import EntityIndex
 
+from .actors import folded
 from .items import Item
 from .lexicon import load_lexicons
 from .relations import HOLDER_DEPS, link, relation_polarity
@@ -88,6 +89,7 @@ def auto_pairs(doc: Doc, record: dict[str, Any], config: StanceConfig) -> list[P
     or possessors of predicates toward the entities those predicates govern."""
     entities = record.get("entities") or []
     labels = set(config.target_labels)
+    fold = folded(entities) if config.fold_places else {}
     actors = {row["id"] for row in entities if row["label"] in labels}
     targets = actors if config.targets == "auto" else _named(
         EntityIndex(entities), config.targets) & {row["id"] for row in entities}
@@ -100,11 +102,21 @@ def auto_pairs(doc: Doc, record: dict[str, Any], config: StanceConfig) -> list[P
             for m in row["mentions"]:
                 span = doc.char_span(m["start"], m["end"], alignment_mode="expand")
                 if span is not None:
-                    mentions.append((span, row["id"]))
+                    mentions.append((span, fold.get(row["id"], row["id"])))
+    # A folded cluster acts and is targeted as the place it stands for.
+    actors |= {fold[i] for i in actors if i in fold}
+    targets = targets | {fold[i] for i in targets if i in fold}
     mentions.sort(key=lambda m: m[0].start)
-    pairs = _quote_pairs(record.get("quotes") or [], mentions, targets, names)
-    # A target inside the holder's own quote is already evidenced by the quote.
+    quotes = record.get("quotes") or []
+    pairs = _quote_pairs([q for q in quotes if q["kind"] != "indirect"], mentions, targets,
+                         names, fold)
+    # A target inside the holder's own words is already evidenced by the quote.
     quoted = {(p.holder["entity"], p.item.target.start) for p in pairs if p.holder}
+    # Reported speech is the reporter's wording: it is read like any sentence (the speaker
+    # is the subject of the cue), and the evidence names the quote.
+    reported = {(hid, p.item.target.start): p.evidence["quote"] for p in _quote_pairs(
+        [q for q in quotes if q["kind"] == "indirect"], mentions, targets, names, fold)
+        if p.holder and (hid := p.holder["entity"])}
     starts = [sent.start for sent in doc.sents]
     by_sent: dict[int, list[tuple[Span, str]]] = {}
     for span, id_ in mentions:
@@ -118,15 +130,18 @@ def auto_pairs(doc: Doc, record: dict[str, Any], config: StanceConfig) -> list[P
                 if (tid == hid or tid not in targets or (hid, tspan.start) in quoted
                         or link(hspan, tspan) is None):
                     continue
+                evidence = evidence_of(hspan, tspan)
+                if (hid, tspan.start) in reported:
+                    evidence["quote"] = reported[hid, tspan.start]
                 pairs.append(Pair({"entity": hid, "text": names[hid]},
                                   {"entity": tid, "text": names[tid]},
-                                  evidence_of(hspan, tspan), Item(tspan.sent, tspan, hspan),
+                                  evidence, Item(tspan.sent, tspan, hspan),
                                   relation=_relation(hspan, tspan)))
     return pairs
 
 
 def _quote_pairs(quotes: list[dict[str, Any]], mentions: list[tuple[Span, str]],
-                 targets: set[str], names: dict[str, str]) -> list[Pair]:
+                 targets: set[str], names: dict[str, str], fold: dict[str, str]) -> list[Pair]:
     pairs: list[Pair] = []
     if not quotes:
         return pairs
@@ -134,7 +149,7 @@ def _quote_pairs(quotes: list[dict[str, Any]], mentions: list[tuple[Span, str]],
               if tid in targets]
     for q in quotes:
         speaker = q.get("speaker") or {}
-        hid = speaker.get("entity")
+        hid = fold.get(speaker.get("entity"), speaker.get("entity"))
         if hid is None or hid not in names:
             continue  # an unnamed speaker ("he" with no antecedent) holds nothing we can report
         spans = q["spans"]
@@ -145,5 +160,5 @@ def _quote_pairs(quotes: list[dict[str, Any]], mentions: list[tuple[Span, str]],
                 pairs.append(Pair({"entity": hid, "text": names[hid]},
                                   {"entity": tid, "text": names[tid]},
                                   {"start": q["start"], "end": q["end"], "quote": q["id"]},
-                                  Item(tspan.sent, tspan)))
+                                  Item(tspan.sent, tspan), spoken=True))
     return pairs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from .tree import Tree, tree_of
@@ -10,10 +11,36 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 #: Clauses that share their governor's subject ("summoned X to demand Y", "met and praised").
-SHARED_SUBJECT = frozenset({"xcomp", "advcl", "conj", "pcomp"})
+SHARED_SUBJECT = frozenset({"xcomp", "advcl", "conj", "pcomp", "acomp", "prep"})
 SUBJECTS = frozenset({"nsubj", "csubj"})
 #: Relations a holder's head word can have: subject, possessor, agent, owner of the subject.
-HOLDER_DEPS = frozenset({"nsubj", "csubj", "poss", "pobj", "compound", "appos"})
+HOLDER_DEPS = frozenset({"nsubj", "csubj", "poss", "pobj", "compound", "appos", "amod", "nmod",
+                         "conj"})
+#: How a holder can sit inside the noun phrase that acts: "Seoul's officials", "Israeli leaders",
+#: "Fox News host Bill O'Reilly", "the owner, the Center for Excellence".
+OWNER_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos"})
+#: Words of the content a relation word may evaluate (not "like" in "countries like X").
+CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "PROPN"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+#: Prepositions of place and time: what they introduce is a setting, not the one evaluated.
+SETTING_PREPS = frozenset({"in", "within", "inside", "at", "during", "near", "after", "before",
+                           "across", "around", "since", "until", "throughout", "into", "under",
+                           "among", "amid", "amidst", "beyond", "outside", "along"})
+#: How an evaluative noun or adjective attaches to the verb (or light noun) that voices it.
+COMPLEMENTS = frozenset({"dobj", "attr", "acomp", "oprd", "pobj", "prep", "xcomp", "ccomp",
+                         "conj", "appos", "npadvmod", "dative"})
+#: Modifiers that strengthen a support/oppose word, and by how much.
+INTENSIFIERS = frozenset({"deep", "deeply", "grave", "gravely", "serious", "seriously", "strong",
+                          "strongly", "harsh", "harshly", "sharp", "sharply", "fierce",
+                          "fiercely", "vehement", "vehemently", "bitter", "bitterly",
+                          "profound", "firm", "firmly", "staunch", "staunchly", "warm",
+                          "warmly", "full", "fully", "unwavering", "vocal", "vocally"})
+INTENSITY = 1.5
+#: Nouns that carry another's evaluation: "a show of support", "words of praise".
+LIGHT_NOUNS = frozenset({"show", "sign", "expression", "word", "statement", "message",
+                         "letter", "gesture", "act", "move", "call", "vote", "offer", "pledge",
+                         "promise", "declaration", "display", "note", "speech", "tweet"})
 OBJECTS = frozenset({"dobj", "pobj", "prep", "xcomp", "ccomp", "attr", "dative", "oprd",
                      "nsubjpass", "compound", "amod", "poss", "conj", "appos", "acl"})
 
@@ -29,6 +56,8 @@ def _subjects(tree: Tree, verb: int) -> list[int]:
     while seen < 4:
         found = [c for c in children(verb) if dep[c] in SUBJECTS]
         if found:
+            if dep[verb] == "relcl" and tree.lower[found[0]] in RELATIVE_PRONOUNS:
+                return [tree.head[verb]]  # "X, who condemned Y": X acts
             return found
         if dep[verb] not in SHARED_SUBJECT or tree.head[verb] == verb:
             return []
@@ -43,13 +72,16 @@ def _agents(tree: Tree, verb: int) -> list[int]:
             if dep[g] == "pobj"]
 
 
-def _holds(tree: Tree, candidate: int, holder: Span) -> bool:
-    """True when ``candidate`` is the holder, or a group the holder owns ("Seoul's officials")."""
+def _holds(tree: Tree, candidate: int, holder: Span, depth: int = 2) -> bool:
+    """True when ``candidate`` is the holder, or a group the holder owns or qualifies
+    ("Seoul's officials", "Israeli leaders", "Fox News host Bill O'Reilly")."""
     if _inside(candidate, holder):
         return True
     dep = tree.dep
-    return any(dep[c] in ("poss", "compound") and _inside(c, holder)
-               for c in tree.children(candidate))
+    # "Washington and Moscow butted heads": each conjunct of a subject acts.
+    return depth > 0 and any((dep[c] in OWNER_DEPS or dep[c] == "conj")
+                             and _holds(tree, c, holder, depth - 1)
+                             for c in tree.children(candidate))
 
 
 def link(holder: Span, target: Span) -> str | None:
@@ -67,7 +99,10 @@ def link(holder: Span, target: Span) -> str | None:
             return None
         if pos[anc] in ("VERB", "AUX") or any(dep[c] in SUBJECTS for c in children(anc)):
             for subj in _subjects(tree, anc):
-                if _holds(tree, subj, holder) and not tree.is_ancestor(subj, root):
+                # The subject must not contain the target ("Y's critics said"), unless it is
+                # the antecedent of a relative clause ("X, which condemned Y, ...").
+                if _holds(tree, subj, holder) and (dep[anc] == "relcl"
+                                                   or not tree.is_ancestor(subj, root)):
                     return "subject"
             if any(_holds(tree, a, holder) for a in _agents(tree, anc)):
                 return "agent"
@@ -81,26 +116,84 @@ def link(holder: Span, target: Span) -> str | None:
 
 def relation_polarity(holder: Span, target: Span, relations: dict[str, float],
                       negations: frozenset[str]) -> float:
-    """Sum of the support/oppose words on the path from the target up to the holder's
-    predicate ("summoned ... to demand the withdrawal of Y": -1.0), negation flipping each."""
+    """What the holder's own support/oppose words say of the target, in [-1, 1].
+
+    Walking up from the target, a word of relations.tsv counts when its object or complement
+    leads to the target and the holder voices it (``_voiced_by``); negation flips it. The
+    nearest such word decides ("demand the withdrawal of Y": -0.5), flipped when a negative
+    word above it opposes it ("opposed the alliance with Y", "criticized Y's support") or
+    when it acts on another's negative word below it ("backed Y's critics").
+    """
     tree = tree_of(target.doc)
-    dep, lower, children = tree.dep, tree.lower, tree.children
-    total = 0.0
+    dep, lower, pos, children = tree.dep, tree.lower, tree.pos, tree.children
+    found: list[float] = []
+    found_below = False
     child = root = tree.root(target)
     hroot = tree.root(holder)
     for anc in tree.ancestors(root):
         if _inside(anc, holder):
             break
-        # Only a word whose object or complement leads to the target evaluates it.
-        value = relations.get(tree.lemma[anc], 0.0) if dep[child] in OBJECTS else 0.0
+        # "alliances within the UN", "troops in Ukraine": a place or time is not evaluated.
+        if dep[child] == "prep" and lower[child] in SETTING_PREPS:
+            break
+        value = (relations.get(tree.lemma[anc], 0.0)
+                 if dep[child] in OBJECTS and pos[anc] in CONTENT_POS else 0.0)
         child = anc
         if value and any(dep[c] == "neg" or lower[c] in negations for c in children(anc)):
             value = -value
-        total += value
+        if value and _voiced_by(tree, anc, holder):
+            if any(lower[c] in INTENSIFIERS for c in children(anc)):
+                value *= INTENSITY  # "grave concern", "strongly condemned"
+            found.append(value)
+        elif value < 0 and not found:
+            # Someone else's hostility toward the target, which the holder's word acts on:
+            # "backed Y's critics", "support ... as a countermeasure to Y".
+            found_below = True
         if tree.is_ancestor(hroot, anc) or tree.is_ancestor(anc, hroot):
             if any(c == hroot or _holds(tree, c, holder) for c in children(anc)):
                 break
-    return max(-1.0, min(1.0, total))
+    if not found:
+        return 0.0
+    value = found[0]
+    if value > 0 and (found_below or any(v < 0 for v in found[1:])):
+        return -min(1.0, value)
+    for v in found[1:]:
+        # More of the holder's words the same way add up (noisy-or): "summoned ... to demand
+        # the withdrawal of Y".
+        value = math.copysign(1.0 - (1.0 - min(1.0, abs(value))) * (1.0 - abs(v)), value)
+    return max(-1.0, min(1.0, value))
+
+
+def _voiced_by(tree: Tree, word: int, holder: Span) -> bool:
+    """True when ``holder`` says or does ``word``: a verb it is the subject (or agent) of, a
+    noun it owns ("X's condemnation"), or a noun or adjective that completes its verb
+    ("X expressed concern", "X offered support", "X was critical"), through at most one
+    light noun ("a show of support")."""
+    dep, pos, head = tree.dep, tree.pos, tree.head
+    light = 0
+    for _ in range(6):
+        if pos[word] in ("VERB", "AUX"):
+            # A pronoun subject is the holder reported ("X said she supports Y"): the link
+            # to the target already runs through the holder's own predicate.
+            return any(_holds(tree, s, holder) or tree.lower[s] in PRONOUNS
+                       for s in _subjects(tree, word)) or any(
+                _holds(tree, a, holder) for a in _agents(tree, word)) or (
+                # "X's preparations to ratify a treaty": the owner of the noun acts.
+                dep[word] == "acl" and any(dep[c] == "poss" and _holds(tree, c, holder)
+                                           for c in tree.children(head[word]))
+            ) or _noun_before_infinitive(tree, word, holder)
+        owners = [c for c in tree.children(word) if dep[c] == "poss"]
+        if owners:  # "X's condemnation" is X's; "Y's support" is Y's, not the holder's
+            return any(_holds(tree, c, holder) for c in owners)
+        if head[word] == word or dep[word] not in COMPLEMENTS:
+            return False
+        word = head[word]
+        if pos[word] in ("NOUN", "PROPN"):
+            if tree.lemma[word] not in LIGHT_NOUNS or light:
+                return any(dep[c] == "poss" and _holds(tree, c, holder)
+                           for c in tree.children(word))
+            light += 1
+    return False
 
 
 def _noun_before_infinitive(tree: Tree, verb: int, holder: Span) -> bool:

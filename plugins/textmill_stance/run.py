@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,9 +18,13 @@ if TYPE_CHECKING:
 
 #: Weight of a given holder that the sentence does not link to the target grammatically.
 UNLINKED = 0.5
-#: Weight of the scorer's sentence-level answer when a predicate links holder and target; the
-#: support/oppose words on that link (relations.tsv) add to it.
-LINKED_MODEL = 0.6
+#: Weight of the scorer's answer when a predicate links holder and target but carries no
+#: support/oppose word: the sentence's tone toward the target is weaker evidence of the
+#: holder's stance than a word of the holder's own.
+LINKED_MODEL = 0.8
+#: Weight of the scorer's answer next to the support/oppose words on the link
+#: (relations.tsv): the words decide, the model only shades them.
+RELATION_MODEL = 0.2
 
 
 @dataclass
@@ -32,6 +37,8 @@ class Pair:
     item: Item
     weight: float = 1.0
     relation: float | None = None
+    #: The evidence is the holder's own words (a direct or mixed quote).
+    spoken: bool = False
     scored: Scored | None = field(default=None, repr=False)
 
     @property
@@ -55,8 +62,14 @@ def stances_for_batch(docs: Sequence[Doc], records: Sequence[dict[str, Any]], sc
     for pair, scored in zip(flat, scorer.score([p.item for p in flat]), strict=True):
         if pair.relation is not None:
             # A holder's stance is what the linking predicate says, more than the sentence's tone.
-            value = max(-1.0, min(1.0, pair.relation + LINKED_MODEL * scored.score))
-            scored = Scored(value, label_of(value, config.threshold))
+            value = (pair.relation + RELATION_MODEL * scored.score if pair.relation
+                     else LINKED_MODEL * scored.score)
+            value = max(-1.0, min(1.0, value))
+            scored = Scored(value, label_of(value, config.holder_threshold))
+        elif pair.spoken:
+            # In the speaker's own words the speaker's stance is the text's: the scorer's
+            # decision (trained for exactly that) stands, rescaled onto the holder threshold.
+            scored = Scored(_rescaled(scored, config.holder_threshold), scored.label)
         pair.scored = scored
     out = []
     for is_given, pairs in per_doc:
@@ -64,8 +77,17 @@ def stances_for_batch(docs: Sequence[Doc], records: Sequence[dict[str, Any]], sc
             out.append([_one(p, config.threshold if p.holder is None
                              else config.holder_threshold) for p in pairs])
         else:
-            out.append(aggregate(pairs, config.threshold, keep_neutral=config.neutral))
+            out.append(aggregate(pairs, config.holder_threshold, keep_neutral=config.neutral))
     return out
+
+
+def _rescaled(scored: Scored, threshold: float) -> float:
+    """A score whose favor/against/neutral by ``threshold`` is the scorer's own label."""
+    score, label = scored
+    if label == "neutral":
+        return score * threshold
+    return math.copysign(threshold + (1.0 - threshold) * min(1.0, abs(score)),
+                         1.0 if label == "favor" else -1.0)
 
 
 def _stance(holder: dict[str, Any] | None, target: dict[str, Any], label: str, score: float,
@@ -85,14 +107,14 @@ def _one(pair: Pair, threshold: float) -> dict[str, Any]:
 
 def aggregate(pairs: Sequence[Pair], threshold: float, *,
               keep_neutral: bool = False) -> list[dict[str, Any]]:
-    """One stance per (holder, target): mean weighted score, label by it, every evidence span."""
+    """One stance per (holder, target): evidence combined (``combine``), labelled by the
+    threshold, with every evidence span."""
     groups: dict[tuple[str, str], list[Pair]] = {}
     for pair in pairs:
         groups.setdefault(pair.key, []).append(pair)
     out = []
     for group in groups.values():
-        scores = [p.scored.score * p.weight for p in group if p.scored is not None]
-        score = sum(scores) / len(scores)
+        score = combine([p.scored.score * p.weight for p in group if p.scored is not None])
         label = label_of(score, threshold)
         if label == "neutral" and not keep_neutral:
             continue
@@ -104,6 +126,18 @@ def aggregate(pairs: Sequence[Pair], threshold: float, *,
     out.sort(key=lambda s: (s["evidence"][0]["start"], s["holder"] is not None
                             and s["holder"]["text"] or "", s["target"]["text"]))
     return out
+
+
+def combine(scores: Sequence[float]) -> float:
+    """Favor minus against, each a noisy-or of its pieces of evidence: two moderate
+    condemnations make a clear stance, and one stray sentence does not cancel a repeated one."""
+    favor = against = 1.0
+    for s in scores:
+        if s > 0:
+            favor *= 1.0 - s
+        else:
+            against *= 1.0 + s
+    return (1.0 - favor) - (1.0 - against)
 
 
 def evidence_of(holder: Span | None, target: Span) -> dict[str, Any]:

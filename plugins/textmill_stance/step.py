@@ -31,11 +31,16 @@ class StanceConfig(StepConfig):
         description="Entity labels that can be holders or targets in 'auto' mode.")
     threshold: float = Field(
         0.2, gt=0.0, lt=1.0,
-        description="|score| at or above which an aggregated stance is favor/against.")
+        description="|score| at or above which the text's own stance toward a given target "
+        "(no holder) is favor/against.")
     holder_threshold: float = Field(
-        0.4, gt=0.0, lt=1.0,
-        description="|score| at or above which a given holder's stance (meta.stance_holders) "
-        "is favor/against: a directed stance needs more than the sentence's tone.")
+        0.6, gt=0.0, lt=1.0,
+        description="|score| at or above which a holder's stance (found, or given in "
+        "meta.stance_holders) is favor/against: a directed stance needs more than the "
+        "sentence's tone.")
+    fold_places: bool = Field(
+        True, description="Report demonyms ('North Korean troops') and capitals acting for "
+        "their country ('Pyongyang') as that country, when the document names it.")
     neutral: bool = Field(
         False, description="Also emit holder-target pairs whose stance is neutral ('auto').")
     batch_size: int = Field(32, ge=1, le=1024, description="Pairs per model batch (minilm).")

@@ -18,12 +18,23 @@ class Tree:
     """Heads, children, labels and flags of every token of one Doc, plus cached walks."""
 
     __slots__ = ("doc", "head", "dep", "pos", "lower", "lemma", "ent_type", "ent_iob", "punct",
-                 "num", "alpha", "_kids", "_off", "_child_lists", "sent_start", "sent_end", "_anc", "_anc_set",
-                 "_roots", "_negated", "cache")
+                 "num", "alpha", "_kids", "_off", "_child_lists", "sent_start", "sent_end",
+                 "_anc", "_anc_set", "_roots", "_negated", "cache")
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import (DEP, ENT_IOB, ENT_TYPE, HEAD, IS_ALPHA, IS_PUNCT, LEMMA,
-                                 LIKE_NUM, LOWER, POS, SENT_START)
+        from spacy.attrs import (
+            DEP,
+            ENT_IOB,
+            ENT_TYPE,
+            HEAD,
+            IS_ALPHA,
+            IS_PUNCT,
+            LEMMA,
+            LIKE_NUM,
+            LOWER,
+            POS,
+            SENT_START,
+        )
 
         self.doc = doc
         n = len(doc)
