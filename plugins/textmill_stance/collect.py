@@ -77,7 +77,7 @@ def given_pairs(doc: Doc, record: dict[str, Any]) -> list[Pair] | None:
 def _relation(holder: Span | None, target: Span) -> float:
     lex = load_lexicons()
     assert holder is not None
-    return relation_polarity(holder, target, lex.relations, lex.negations)
+    return relation_polarity(holder, target, lex)
 
 
 def _named(index: EntityIndex, names: tuple[str, ...]) -> set[str]:

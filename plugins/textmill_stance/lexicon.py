@@ -19,12 +19,14 @@ SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 
 @dataclass(frozen=True)
 class Lexicons:
-    """Word polarities (VADER, scaled to [-1, 1]), support/oppose words, negators, contrast."""
+    """Word polarities (VADER, scaled to [-1, 1]), support/oppose words, negators, contrast,
+    and verbs that reverse the support/oppose word they govern."""
 
     valence: dict[str, float]
     relations: dict[str, float]
     negations: frozenset[str]
     contrast: frozenset[str]
+    reversers: frozenset[str] = frozenset()
 
     def polarity(self, lower: str, lemma: str) -> float:
         """Prior polarity of a word: relation words first, then the general lexicon."""
@@ -52,7 +54,8 @@ def load_lexicons() -> Lexicons:
     """The packaged lexicons (read once per process)."""
     return Lexicons(valence=_table("vader_lexicon.tsv", 4.0), relations=_table("relations.tsv"),
                     negations=frozenset(_lines("negations.txt")),
-                    contrast=frozenset(_lines("contrast.txt")))
+                    contrast=frozenset(_lines("contrast.txt")),
+                    reversers=frozenset(_lines("reversers.txt")))
 
 
 #: Polarity by (lower, lemma), per Lexicons (held by load_lexicons' cache, so ids stay valid).

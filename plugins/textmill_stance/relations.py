@@ -10,6 +10,8 @@ from .tree import Tree, tree_of
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
+    from .lexicon import Lexicons
+
 #: Clauses that share their governor's subject ("summoned X to demand Y", "met and praised").
 SHARED_SUBJECT = frozenset({"xcomp", "advcl", "conj", "pcomp", "acomp", "prep"})
 SUBJECTS = frozenset({"nsubj", "csubj"})
@@ -22,7 +24,8 @@ OWNER_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos"})
 #: Words of the content a relation word may evaluate (not "like" in "countries like X").
 CONTENT_POS = frozenset({"VERB", "NOUN", "ADJ", "PROPN"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
-PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it", "his", "her", "its", "their",
+                      "our", "my"})
 #: Prepositions of place and time: what they introduce is a setting, not the one evaluated.
 SETTING_PREPS = frozenset({"in", "within", "inside", "at", "during", "near", "after", "before",
                            "across", "around", "since", "until", "throughout", "into", "under",
@@ -114,8 +117,7 @@ def link(holder: Span, target: Span) -> str | None:
     return None
 
 
-def relation_polarity(holder: Span, target: Span, relations: dict[str, float],
-                      negations: frozenset[str]) -> float:
+def relation_polarity(holder: Span, target: Span, lex: Lexicons) -> float:
     """What the holder's own support/oppose words say of the target, in [-1, 1].
 
     Walking up from the target, a word of relations.tsv counts when its object or complement
@@ -126,6 +128,7 @@ def relation_polarity(holder: Span, target: Span, relations: dict[str, float],
     """
     tree = tree_of(target.doc)
     dep, lower, pos, children = tree.dep, tree.lower, tree.pos, tree.children
+    relations, negations = lex.relations, lex.negations
     found: list[float] = []
     found_below = False
     child = root = tree.root(target)
@@ -139,8 +142,10 @@ def relation_polarity(holder: Span, target: Span, relations: dict[str, float],
         value = (relations.get(tree.lemma[anc], 0.0)
                  if dep[child] in OBJECTS and pos[anc] in CONTENT_POS else 0.0)
         child = anc
-        if value and any(dep[c] == "neg" or lower[c] in negations for c in children(anc)):
-            value = -value
+        if value and (any(dep[c] == "neg" or lower[c] in negations for c in children(anc))
+                      or (dep[anc] in ("xcomp", "dobj")
+                          and tree.lemma[tree.head[anc]] in lex.reversers)):
+            value = -value  # "did not endorse", "refused to endorse", "ended its support"
         if value and _voiced_by(tree, anc, holder):
             if any(lower[c] in INTENSIFIERS for c in children(anc)):
                 value *= INTENSITY  # "grave concern", "strongly condemned"
@@ -184,7 +189,7 @@ def _voiced_by(tree: Tree, word: int, holder: Span) -> bool:
             ) or _noun_before_infinitive(tree, word, holder)
         owners = [c for c in tree.children(word) if dep[c] == "poss"]
         if owners:  # "X's condemnation" is X's; "Y's support" is Y's, not the holder's
-            return any(_holds(tree, c, holder) for c in owners)
+            return any(_holds(tree, c, holder) or tree.lower[c] in PRONOUNS for c in owners)
         if head[word] == word or dep[word] not in COMPLEMENTS:
             return False
         word = head[word]

@@ -1,7 +1,8 @@
 """Evaluate the `stance` step on a gold file (NewsMTSC or DSE format), through the real Engine.
 
     .venv/bin/python tests/eval/eval_stance.py GOLD.jsonl [--scorer linear|lexicon|minilm]
-        [--pipeline pipelines/stance-accurate.yaml] [--limit N] [--pred OUT.jsonl]
+        [--pipeline pipelines/stance-accurate.yaml] [--split all|even|odd] [--limit N]
+        [--pred OUT.jsonl]
 
 Gold targets (and DSE holders) go to the step in ``meta.stance_targets`` /
 ``meta.stance_holders``. NewsMTSC: the text's stance toward the target, macro-F1 over
@@ -83,10 +84,14 @@ def main() -> int:
     ap.add_argument("--scorer", default="linear", choices=["lexicon", "linear", "minilm"])
     ap.add_argument("--pipeline", help="a pipeline file to use instead of entities + stance")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--split", choices=["all", "even", "odd"], default="all",
+                    help="score only the even or odd rows (0-based): the stance rules were "
+                    "written looking at DSE's even rows, so its odd rows are held out")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--pred", help="where to write predictions (default: a temp file)")
     args = ap.parse_args()
     rows = [json.loads(line) for line in open(args.gold, encoding="utf-8")]
+    rows = rows[{"all": 0, "even": 0, "odd": 1}[args.split]::1 if args.split == "all" else 2]
     rows = rows[:args.limit] if args.limit else rows
     if args.pipeline:
         pipeline = load_pipeline(args.pipeline)
@@ -115,6 +120,7 @@ def main() -> int:
     gold = [r["label"] for r in rows]
     pred = [p["label"] for p in preds]
     name = Path(args.gold).parent.name + "/" + Path(args.gold).name
+    name += "" if args.split == "all" else f" ({args.split} rows)"
     scorer = args.pipeline or args.scorer
     if "label5" in rows[0]:
         same = [p.get("label5") == r["label5"] for p, r in zip(preds, rows, strict=True)]

@@ -154,6 +154,8 @@ RELATIONS = [
     # Reported with a pronoun, and negated.
     ("Hillary Clinton said she supports Barack Obama.", "Hillary Clinton", "Barack Obama", 1.0),
     ("Ted Cruz did not endorse Donald Trump.", "Ted Cruz", "Donald Trump", -1.0),
+    ("Ted Cruz refused to endorse Donald Trump.", "Ted Cruz", "Donald Trump", -1.0),
+    ("Germany ended its support for the Iraqi government.", "Germany", "Iraqi", -1.0),
     # Not the holder's word: someone else's support, a place, a neutral verb.
     ("Germany noted Russia's support for Iran.", "Germany", "Iran", 0.0),
     ("Russia holds strong alliances within the United Nations.", "Russia",
@@ -172,7 +174,7 @@ def test_relations_polarity(text, holder, target, expected):
     h = doc.char_span(text.index(holder), text.index(holder) + len(holder))
     t = doc.char_span(text.index(target), text.index(target) + len(target))
     lex = load_lexicons()
-    assert relation_polarity(h, t, lex.relations, lex.negations) == pytest.approx(expected)
+    assert relation_polarity(h, t, lex) == pytest.approx(expected)
 
 
 _NLP = []
@@ -209,6 +211,17 @@ CONSTRUCTIONS = [
                  "against", id="quote"),
     ("South Korea summoned the ambassador to demand the withdrawal of Russian troops.",
      "South Korea", "Russian", "against"),
+    # A capital acts for its country when the document names the country.
+    ("South Korea condemned Pyongyang after North Korea fired another missile.", "South Korea",
+     "North Korea", "against"),
+    ("Israeli leaders accused John Kerry of meddling in the election.", "Israeli",
+     "John Kerry", "against"),
+    ("Brazil, which strongly condemned Venezuela last week, recalled its ambassador.",
+     "Brazil", "Venezuela", "against"),
+    ("Hillary Clinton said she strongly supports Barack Obama.", "Hillary Clinton",
+     "Barack Obama", "favor"),
+    ("Ted Cruz pointedly refused to endorse Donald Trump at the convention.", "Ted Cruz",
+     "Donald Trump", "against"),
 ]
 
 
