@@ -17,6 +17,34 @@ def dumps(record: Record) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
+def remove_stale_parts(directory: str, prefix: str) -> list[str]:
+    """Delete temporaries ``<prefix><pid>-*.part`` left by runs that were killed (their pid is
+    gone); a live run's temporary is left alone. Returns the names removed."""
+    removed = []
+    for name in os.listdir(directory):
+        if not (name.startswith(prefix) and name.endswith(".part")):
+            continue
+        pid = name[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            os.unlink(os.path.join(directory, name))
+            removed.append(name)
+        except FileNotFoundError:
+            pass  # another run cleaned it first
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
 class JsonlSink:
     """JSON Lines to a file (a temporary beside it, renamed on close) or to stdout."""
 
@@ -30,7 +58,10 @@ class JsonlSink:
         else:
             directory = os.path.dirname(os.path.abspath(path))
             os.makedirs(directory, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=".textmill-", suffix=".part", dir=directory)
+            prefix = f".textmill-{os.path.basename(path)}-"
+            remove_stale_parts(directory, prefix)
+            fd, self._tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}-", suffix=".part",
+                                             dir=directory)
             self._fh = os.fdopen(fd, "w", encoding="utf-8")
 
     def write(self, records: Iterable[Record]) -> None:
