@@ -22,6 +22,8 @@ UNLINKED = 0.5
 #: support/oppose word: the sentence's tone toward the target is weaker evidence of the
 #: holder's stance than a word of the holder's own.
 LINKED_MODEL = 0.8
+#: Largest |score| of one piece of evidence when pieces are added (keeps atanh finite).
+MAX_PIECE = 0.995
 #: Weight of the scorer's answer next to the support/oppose words on the link
 #: (relations.tsv): the words decide, the model only shades them.
 RELATION_MODEL = 0.2
@@ -114,7 +116,8 @@ def aggregate(pairs: Sequence[Pair], threshold: float, *,
         groups.setdefault(pair.key, []).append(pair)
     out = []
     for group in groups.values():
-        score = combine([p.scored.score * p.weight for p in group if p.scored is not None])
+        score = combine([p.scored.score * p.weight for p in group if p.scored is not None],
+                        threshold)
         label = label_of(score, threshold)
         if label == "neutral" and not keep_neutral:
             continue
@@ -128,16 +131,14 @@ def aggregate(pairs: Sequence[Pair], threshold: float, *,
     return out
 
 
-def combine(scores: Sequence[float]) -> float:
-    """Favor minus against, each a noisy-or of its pieces of evidence: two moderate
-    condemnations make a clear stance, and one stray sentence does not cancel a repeated one."""
-    favor = against = 1.0
-    for s in scores:
-        if s > 0:
-            favor *= 1.0 - s
-        else:
-            against *= 1.0 + s
-    return (1.0 - favor) - (1.0 - against)
+def combine(scores: Sequence[float], threshold: float) -> float:
+    """Pieces of evidence added as log-odds (a score s is the odds (1 + s) / (1 - s)), so
+    two moderate condemnations make a clear stance and a repeated stance outweighs one
+    contrary sentence. A piece weaker than half the threshold, which its scorer would call
+    neutral, is no evidence: many mildly toned mentions do not add up to a stance."""
+    total = sum(math.atanh(max(-MAX_PIECE, min(MAX_PIECE, s))) for s in scores
+                if abs(s) >= threshold / 2)
+    return math.tanh(total)
 
 
 def evidence_of(holder: Span | None, target: Span) -> dict[str, Any]:
