@@ -21,8 +21,8 @@ class StanceConfig(StepConfig):
 
     scorer: ScorerName = Field(
         "linear", description="lexicon: dependency rules + lexicon; linear: trained sparse "
-        "model (default, fast); minilm: fine-tuned MiniLM (accurate; needs the "
-        "stance-minilm extra).")
+        "model (default, fast); minilm: fine-tuned MiniLM averaged with the linear model "
+        "(accurate, slower; needs the stance-minilm extra).")
     targets: Literal["auto"] | tuple[str, ...] = Field(
         "auto", description="'auto': every entity cluster with a target label; or a list of "
         "entity names (matched like the entities step's aliases).")
