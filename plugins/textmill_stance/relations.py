@@ -44,6 +44,7 @@ INTENSITY = 1.5
 LIGHT_NOUNS = frozenset({"show", "sign", "expression", "word", "statement", "message",
                          "letter", "gesture", "act", "move", "call", "vote", "offer", "pledge",
                          "promise", "declaration", "display", "note", "speech", "tweet"})
+#: Relations through which a word evaluates what it governs (its object, complement, owner).
 OBJECTS = frozenset({"dobj", "pobj", "prep", "xcomp", "ccomp", "attr", "dative", "oprd",
                      "nsubjpass", "compound", "amod", "poss", "conj", "appos", "acl"})
 
@@ -122,7 +123,7 @@ def relation_polarity(holder: Span, target: Span, lex: Lexicons) -> float:
 
     Walking up from the target, a word of relations.tsv counts when its object or complement
     leads to the target and the holder voices it (``_voiced_by``); negation flips it. The
-    nearest such word decides ("demand the withdrawal of Y": -0.5), flipped when a negative
+    nearest such word decides ("demand the withdrawal of Y": -0.7), flipped when a negative
     word above it opposes it ("opposed the alliance with Y", "criticized Y's support") or
     when it acts on another's negative word below it ("backed Y's critics").
     """

@@ -22,11 +22,11 @@ UNLINKED = 0.5
 #: support/oppose word: the sentence's tone toward the target is weaker evidence of the
 #: holder's stance than a word of the holder's own.
 LINKED_MODEL = 0.8
-#: Largest |score| of one piece of evidence when pieces are added (keeps atanh finite).
-MAX_PIECE = 0.995
 #: Weight of the scorer's answer next to the support/oppose words on the link
 #: (relations.tsv): the words decide, the model only shades them.
 RELATION_MODEL = 0.2
+#: Largest |score| of one piece of evidence when pieces are added (keeps atanh finite).
+MAX_PIECE = 0.995
 
 
 @dataclass
