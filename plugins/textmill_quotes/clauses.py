@@ -24,8 +24,10 @@ _MAX_CLAUSE_TOKENS = 200
 _FRAME = ("aux", "auxpass", "neg", "npadvmod", "advmod", "punct", "agent", "dative", "cc")
 #: Dependents of a content clause that start an attribution of their own.
 _OWN_ATTRIBUTION = ("conj", "advcl", "parataxis")
-#: Trailing modifiers set off by a comma, which reported content usually stops before.
-_NON_RESTRICTIVE = ("relcl", "appos", "acl", "advcl")
+#: Trailing modifiers set off by a comma, which reported content usually stops before: an
+#: apposition (", the presumed favorite"). Trailing relative, participial and adverbial
+#: clauses (", which ...", ", allowing ...", ", because ...") are part of what was reported.
+_NON_RESTRICTIVE = ("appos",)
 
 
 @dataclass(slots=True)
@@ -107,15 +109,28 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
         return sorted(t.i for c in objects[:1] + predicatives for t in c.subtree)
     for child in children:
         if child.dep_ == "prep" and child.lower_ in cue.complements:  # "called for", "point to"
-            return sorted(t.i for g in child.children if g.dep_ == "pobj" for t in g.subtree)
+            # the object may be a gerund clause: "called for cutting the tax" (pcomp)
+            return sorted(t.i for g in child.children if g.dep_ in ("pobj", "pcomp")
+                          for t in g.subtree)
     if "ccomp" in cue.complements:
         clause = _misattached_clause(tok)
         if clause is not None:
             return _pruned(clause, {t.i for t in clause.subtree}, cues)
-    if tok.dep_ == "parataxis":  # "The plan, he said, will fail": the host clause is the content
+    if tok.dep_ == "parataxis" or _as_clause(tok):
+        # "The plan, he said, will fail", "As she noted, the plan will fail": the host
+        # clause is the content
         inner = {t.i for t in tok.subtree}
         return sorted(t.i for t in tok.head.subtree if t.i not in inner)
     return []
+
+
+def _as_clause(tok: Token) -> bool:
+    """A cue in an "as"-clause on its host: "As the auditor pointed out, ..."."""
+    if tok.dep_ != "advcl" or tok.head.pos_ not in ("VERB", "AUX"):
+        return False
+    deps = {c.dep_ for c in tok.children}  # a speaker, and no object: not "as she greeted X"
+    return "nsubj" in deps and not deps & {"dobj", "ccomp", "xcomp"} and any(
+        c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
 
 
 def _misattached_clause(tok: Token) -> Token | None:
@@ -134,7 +149,7 @@ def _misattached_clause(tok: Token) -> Token | None:
 
 def _pruned(root: Token, indices: set[int], cues: dict[str, Cue]) -> list[int]:
     """Drop what is not reported: a second cue's clause ("and warned ..."), and a trailing
-    non-restrictive modifier (", which forced her to ...", ", the presumed favorite")."""
+    apposition (", the presumed favorite")."""
     doc = root.doc
     for t in root.subtree:
         if t is root or t.i not in indices:

@@ -127,6 +127,16 @@ CONSTRUCTIONS = [
     # cue with an object: "cited X"
     ("The auditor cited rising fuel costs and a shortage of drivers.",
      "indirect", ["rising fuel costs and a shortage of drivers"], "The auditor", "cite"),
+    # a gerund after a prepositional cue: "called for cutting ..."
+    ("The senator has called for sharply cutting the sales tax on bread.",
+     "indirect", ["sharply cutting the sales tax on bread"], "The senator", "call"),
+    # an "as"-clause cue: the host clause is what was said
+    ("As the inspector pointed out, the school has not repaired its roof since 2019.",
+     "indirect", ["the school has not repaired its roof since 2019"], "the inspector", "point"),
+    # a trailing participial clause belongs to the reported content
+    ("The planner said the tunnel would open in June, allowing drivers to avoid the centre.",
+     "indirect", ["the tunnel would open in June, allowing drivers to avoid the centre"],
+     "The planner", "say"),
 ]
 
 
