@@ -154,7 +154,10 @@ def _pruned(root: Token, indices: set[int], cues: dict[str, Cue]) -> list[int]:
     for t in root.subtree:
         if t is root or t.i not in indices:
             continue
-        if t.dep_ in _OWN_ATTRIBUTION and t.pos_ == "VERB" and t.lemma_ in cues:
+        # only at the top of the content: "said X and warned Y"; a cue deeper inside is
+        # part of what was reported ("said police stopped him and told him to wait")
+        if (t.head.i == root.i and t.dep_ in _OWN_ATTRIBUTION and t.pos_ == "VERB"
+                and t.lemma_ in cues):
             indices -= {d.i for d in t.subtree}
     last = max(indices)
     for t in root.subtree:
@@ -180,13 +183,23 @@ def attribution_from_cue(doc: Doc, tok: Token, cue: Cue,
                          cues: dict[str, Cue]) -> Attribution | None:
     """An indirect attribution for a cue verb with a clause, or None."""
     indices = content_tokens(tok, cue, cues)
-    if len(indices) < 3:
+    if len(indices) < 3 and not _named_object(tok, indices):
         return None
     indices = _filled(tok, indices)
     spans = token_ranges(doc, indices)
     if not spans:
         return None
     return Attribution("indirect", spans, cue_span(tok), cls=cue.cls, cue_token=tok.i)
+
+
+def _named_object(tok: Token, indices: list[int]) -> bool:
+    """A short content that is a name the cue takes as object: "endorsed Garcia" (not with a
+    reason, "criticized Beck for saying ...": the name alone is not what was said)."""
+    doc = tok.doc
+    if any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
+        return False
+    return bool(indices) and all(doc[i].pos_ == "PROPN" for i in indices) and any(
+        doc[i].dep_ == "dobj" and doc[i].head.i == tok.i for i in indices)
 
 
 def cue_span(tok: Token) -> tuple[int, int, str]:

@@ -55,6 +55,9 @@ class QuoteExtractor:
                         is_inside_run=inside_run).run()
         # Filter kinds after de-duplication: that drops indirect readings of direct quotes.
         atts = [a for a in _dedupe([a for a in atts if a.spans]) if a.kind in self.kinds]
+        # Reported speech with no one reporting it is a gerund or an adjunct ("assuming that
+        # ...", "knowing how much ..."), not a quote.
+        atts = [a for a in atts if a.kind != "indirect" or a.speaker is not None]
         index = EntityIndex(record.get("entities") or [])
         return [self._record(doc, text, index, n, att) for n, att in enumerate(atts, 1)]
 

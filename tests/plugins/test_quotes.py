@@ -137,6 +137,14 @@ CONSTRUCTIONS = [
     ("The planner said the tunnel would open in June, allowing drivers to avoid the centre.",
      "indirect", ["the tunnel would open in June, allowing drivers to avoid the centre"],
      "The planner", "say"),
+    # a name as the whole object of an object cue
+    ("The farmers' union endorsed Garcia.",
+     "indirect", ["Garcia"], "The farmers' union", "endorse"),
+    # a cue deep inside the content is part of what was reported
+    ("The sergeant said the driver had left when officers stopped a van and told its owner "
+     "to wait.", "indirect",
+     ["the driver had left when officers stopped a van and told its owner to wait"],
+     "The sergeant", "say"),
 ]
 
 
@@ -164,6 +172,17 @@ def test_quotes_run_over_paragraphs(run_steps, text, expected):
     record = _run(run_steps, text)
     fragments = [[text[s:e] for s, e in q["spans"]] for q in record["quotes"]]
     assert any(all(part in frs for part in expected) for frs in fragments), fragments
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "absent"), [
+    # a cue with no one behind it is an adjunct, not reported speech
+    ("Knowing how much the repair costs helps families plan their budgets.",
+     "how much the repair costs"),
+])
+def test_quotes_speakerless_cues_ignored(run_steps, text, absent):
+    record = _run(run_steps, text)
+    assert all(absent not in q["text"] for q in record["quotes"]), record["quotes"]
 
 
 @pytest.mark.model
