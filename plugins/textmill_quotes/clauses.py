@@ -152,14 +152,18 @@ def _pruned(root: Token, indices: set[int], cues: dict[str, Cue]) -> list[int]:
     apposition (", the presumed favorite")."""
     doc = root.doc
     for t in root.subtree:
-        if t is root or t.i not in indices:
+        if t.i == root.i or t.i not in indices:
             continue
-        # only at the top of the content: "said X and warned Y"; a cue deeper inside is
-        # part of what was reported ("said police stopped him and told him to wait")
+        # only at the top of the content and with a clause of its own: "said X and warned
+        # that Y"; a cue deeper inside or without a clause is part of what was reported
+        # ("said police stopped him and told him to wait", "said he ... and talked about Z")
         if (t.head.i == root.i and t.dep_ in _OWN_ATTRIBUTION and t.pos_ == "VERB"
-                and t.lemma_ in cues):
+                and t.lemma_ in cues and any(c.dep_ == "ccomp" for c in t.children)):
             indices -= {d.i for d in t.subtree}
     last = max(indices)
+    while last > root.i and (doc[last].dep_ == "cc" or doc[last].is_punct):
+        indices.discard(last)  # the "and" before a cut second attribution
+        last = max(indices)
     for t in root.subtree:
         if (t.i in indices and t.dep_ in _NON_RESTRICTIVE and t.left_edge.i > root.i
                 and doc[t.left_edge.i - 1].text == "," and t.right_edge.i >= last - 1):

@@ -9,8 +9,10 @@ from importlib import resources
 CLASSES = ("speech", "belief", "intent", "evidence")
 #: Dependents that carry content: clauses, a direct object ("cited the report"), an object
 #: with its predicative ("oprd": "called the plan a disaster"), or the object of a
-#: preposition ("for": "called for a ban", "to": "pointed to the figures").
-COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "for", "to"})
+#: preposition ("for": "called for a ban", "to": "pointed to the figures", "about": "spoke
+#: about the need for housing", "of", "on", "against": "warned against cuts").
+COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "for", "to", "about", "of", "on",
+                         "against"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,6 +145,19 @@ CONSTRUCTIONS = [
      "to wait.", "indirect",
      ["the driver had left when officers stopped a van and told its owner to wait"],
      "The sergeant", "say"),
+    # prepositional and object cues: speak about, respond to, express
+    ("The minister spoke about the need for cheaper housing in the north.",
+     "indirect", ["the need for cheaper housing in the north"], "The minister", "speak"),
+    ("The hospital responded to criticism of its long waiting times.",
+     "indirect", ["criticism of its long waiting times"], "The hospital", "respond"),
+    ("Several farmers expressed concern about the new water rules.",
+     "indirect", ["concern about the new water rules"], "Several farmers", "express"),
+    ("The coach warned against cutting the youth programme.",
+     "indirect", ["cutting the youth programme"], "The coach", "warn"),
+    # a second cue with no clause of its own stays in the content
+    ("The neighbours said he played loud music every night and talked about his old band.",
+     "indirect", ["he played loud music every night and talked about his old band"],
+     "The neighbours", "say"),
 ]
 
 
