@@ -87,12 +87,12 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
     marked = [c for c in clauses if c.i > tok.i and any(
         m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
     if marked:  # "Claiming X, Trump told Fox that ...": the that-clause is what was told
-        return _pruned(marked[0], {t.i for t in marked[0].subtree}, cues)
+        return pruned(marked[0], {t.i for t in marked[0].subtree}, cues)
     if clauses:  # "Though X was seamless, he said, replacing her would be ...": both halves
         others = [c for c in children if c.dep_ in ("ccomp", "parataxis")
                   and clauses[0].i < tok.i < c.i]
         indices = {t.i for c in clauses + others[:1] for t in c.subtree}
-        return _pruned(clauses[0], indices, cues)
+        return pruned(clauses[0], indices, cues)
     for child in children:
         if child.dep_ == "xcomp" and "xcomp" in cue.complements:
             indices = {t.i for t in child.subtree}
@@ -100,7 +100,7 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
                 for obj in tok.children:
                     if obj.dep_ == "dobj" and obj.i < child.i:
                         indices |= {t.i for t in obj.subtree}
-            return _pruned(child, indices, cues)
+            return pruned(child, indices, cues)
     objects = [c for c in children if c.dep_ == "dobj" and c.i > tok.i]
     predicatives = [c for c in children if c.dep_ == "oprd" or (
         c.dep_ == "prep" and c.lower_ in ("as", "of") and objects and c.i > objects[0].i)]
@@ -115,7 +115,7 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
     if "ccomp" in cue.complements:
         clause = _misattached_clause(tok)
         if clause is not None:
-            return _pruned(clause, {t.i for t in clause.subtree}, cues)
+            return pruned(clause, {t.i for t in clause.subtree}, cues)
     if tok.dep_ == "parataxis" or _as_clause(tok):
         # "The plan, he said, will fail", "As she noted, the plan will fail": the host
         # clause is the content
@@ -147,7 +147,7 @@ def _misattached_clause(tok: Token) -> Token | None:
     return None
 
 
-def _pruned(root: Token, indices: set[int], cues: dict[str, Cue]) -> list[int]:
+def pruned(root: Token, indices: set[int], cues: dict[str, Cue]) -> list[int]:
     """Drop what is not reported: a second cue's clause ("and warned ..."), and a trailing
     apposition (", the presumed favorite")."""
     doc = root.doc

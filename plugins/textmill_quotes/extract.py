@@ -12,6 +12,7 @@ from .attach import Attacher
 from .clauses import Attribution, according_to, attribution_from_cue
 from .lexicon import Cue
 from .marks import find_quotes
+from .nouns import noun_attribution
 from .speakers import EntityIndex, resolve
 from .subjects import adjacent_speaker, speaker_range, subject_of
 
@@ -27,15 +28,17 @@ class QuoteExtractor:
     """Holds the lexicon (as lemma hashes) and turns a Doc plus its record into quote dicts."""
 
     def __init__(self, nlp: Language, cues: dict[str, Cue], roles: frozenset[str], *,
-                 kinds: frozenset[str], min_words: int, nested: bool) -> None:
+                 kinds: frozenset[str], min_words: int, nested: bool,
+                 noun_cues: frozenset[str] = frozenset()) -> None:
         self.cues = cues
+        self.noun_cues = noun_cues
         self.roles = roles
         self.kinds = kinds
         self.min_words = min_words
         self.nested = nested
         strings = nlp.vocab.strings
-        self.hashes = np.array([strings.add(lemma) for lemma in cues] + [strings.add(_ACCORD)],
-                               dtype="uint64")
+        lemmas = sorted(set(cues) | noun_cues | {_ACCORD})
+        self.hashes = np.array([strings.add(lemma) for lemma in lemmas], dtype="uint64")
 
     def extract(self, doc: Doc, record: dict[str, Any]) -> list[dict[str, Any]]:
         """The contract's ``quotes`` list for one document."""
@@ -77,7 +80,12 @@ class QuoteExtractor:
                     atts.append(att)
                     speech.append(i)
                 continue
-            if tok.pos_ != "VERB":
+            if tok.pos_ == "NOUN" and tok.lemma_ in self.noun_cues:
+                att = noun_attribution(doc, tok, self.cues)  # "his claim that ..."
+                if att is not None:
+                    atts.append(att)
+                continue
+            if tok.pos_ != "VERB" or tok.lemma_ not in self.cues:
                 continue
             cue = self.cues[tok.lemma_]
             if cue.cls == "speech":

@@ -43,14 +43,15 @@ class QuotesStep(Step):
     components: ClassVar[tuple[str, ...]] = ("parser", "lemmatizer", "ner")
 
     def setup(self, nlp: Language) -> None:
-        """Load the cue lexicon and role nouns."""
+        """Load the cue lexicons (verbs and nouns) and role nouns."""
         from .extract import QuoteExtractor
         from .lexicon import load_cues, load_words
 
         config: QuotesConfig = self.config  # type: ignore[assignment]
         self.extractor = QuoteExtractor(nlp, load_cues(), load_words("nominal_roles.txt"),
                                         kinds=frozenset(config.kinds),
-                                        min_words=config.min_words, nested=config.nested)
+                                        min_words=config.min_words, nested=config.nested,
+                                        noun_cues=load_words("noun_cues.txt"))
 
     def process_doc(self, doc: Doc, record: dict[str, Any]) -> list[dict[str, Any]]:
         """The quotes of one document, in text order."""

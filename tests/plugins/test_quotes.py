@@ -158,6 +158,11 @@ CONSTRUCTIONS = [
     ("The neighbours said he played loud music every night and talked about his old band.",
      "indirect", ["he played loud music every night and talked about his old band"],
      "The neighbours", "say"),
+    # noun cues with a "that"-clause: the possessor or a light verb's subject speaks
+    ("Contrary to his claim that the factory would stay open, the owner sold it.",
+     "indirect", ["that the factory would stay open"], "his", "claim"),
+    ("The mayor made the argument that the stadium would pay for itself.",
+     "indirect", ["that the stadium would pay for itself"], "The mayor", "argument"),
 ]
 
 
@@ -192,6 +197,9 @@ def test_quotes_run_over_paragraphs(run_steps, text, expected):
     # a cue with no one behind it is an adjunct, not reported speech
     ("Knowing how much the repair costs helps families plan their budgets.",
      "how much the repair costs"),
+    # a noun cue with no holder: nobody's claim is reported
+    ("There are fears that the strike could spread to other ports.",
+     "the strike could spread"),
 ])
 def test_quotes_speakerless_cues_ignored(run_steps, text, absent):
     record = _run(run_steps, text)

@@ -1,0 +1,61 @@
+"""Reported speech on a noun of saying: "his claim that ...", "voiced concern that ..."."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .clauses import Attribution, pruned, token_ranges
+from .lexicon import Cue
+from .subjects import SUBJECTS, speaker_range
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+#: Verbs that make their subject the one who holds a noun of saying: "made the claim that",
+#: "repeated her warning that" (not "rejected the claim that": that is someone else's).
+_LIGHT_VERBS = frozenset({"make", "express", "voice", "repeat", "reiterate", "issue", "raise",
+                          "offer", "give", "echo", "share", "air", "renew", "deliver",
+                          "put", "level", "stand"})
+_MAX_CLAUSE_TOKENS = 200
+
+
+def noun_attribution(doc: Doc, tok: Token, cues: dict[str, Cue]) -> Attribution | None:
+    """The attribution of a noun cue with a "that"-clause and a recoverable speaker, or None."""
+    clause = next((c for c in tok.rights if c.dep_ in ("acl", "ccomp") and any(
+        m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None or clause.right_edge.i - clause.left_edge.i >= _MAX_CLAUSE_TOKENS:
+        return None
+    speaker = _holder(tok)
+    if speaker is None:
+        return None
+    indices = pruned(clause, {t.i for t in clause.subtree}, cues)
+    if len(indices) < 3:
+        return None
+    spans = token_ranges(doc, indices)
+    if not spans:
+        return None
+    att = Attribution("indirect", spans, (tok.idx, tok.idx + len(tok), tok.lemma_.lower()),
+                      cue_token=tok.i)
+    lo, hi = speaker_range(speaker)
+    att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
+    att.speaker_token = speaker.i
+    return att
+
+
+def _holder(tok: Token) -> Token | None:
+    """Whose claim it is: the possessor, a light verb's subject, or the object of by/from."""
+    for child in tok.children:
+        if child.dep_ == "poss":
+            return child
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            obj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("PROPN", "NOUN", "PRON"):
+                return obj
+    verb = tok.head
+    if tok.dep_ == "dobj" and verb.lemma_ in _LIGHT_VERBS:
+        subject = next((c for c in verb.children if c.dep_ in SUBJECTS
+                        and c.dep_ != "nsubjpass"), None)
+        if subject is not None and subject.lower_ not in ("it", "there"):
+            return subject
+    return None
