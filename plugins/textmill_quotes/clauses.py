@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _MISATTACHED_REACH = 8
+#: Tags of a cue verb that a bare or -ing conjunct cannot be coordinated with.
+_FINITE_OR_PERFECT = ("VBD", "VBZ", "VBP", "VBN")
 #: Widest subtree (tokens) a cue's content is read from. News sentences stay far below it
 #: (the longest in the polnear dev set has 96 tokens); a parse spanning a whole repetitive
 #: document would otherwise be walked once per cue: quadratic time (bugs-quotes.md #1).
@@ -100,18 +102,20 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
                 for obj in tok.children:
                     if obj.dep_ == "dobj" and obj.i < child.i:
                         indices |= {t.i for t in obj.subtree}
-            return pruned(child, indices, cues)
+            return pruned(child, indices | _stranded_conjuncts(tok, child, cues), cues)
     objects = [c for c in children if c.dep_ == "dobj" and c.i > tok.i]
     predicatives = [c for c in children if c.dep_ == "oprd" or (
         c.dep_ == "prep" and c.lower_ in ("as", "of") and objects and c.i > objects[0].i)]
     if objects and ("dobj" in cue.complements or ("oprd" in cue.complements and predicatives)):
         # "called the plan a disaster", "described him as reckless", "accused X of lying"
-        return sorted(t.i for c in objects[:1] + predicatives for t in c.subtree)
+        indices = {t.i for c in objects[:1] + predicatives for t in c.subtree}
+        return sorted(indices | _stranded_conjuncts(tok, objects[0], cues))
     for child in children:
         if child.dep_ == "prep" and child.lower_ in cue.complements:  # "called for", "point to"
             # the object may be a gerund clause: "called for cutting the tax" (pcomp)
-            return sorted(t.i for g in child.children if g.dep_ in ("pobj", "pcomp")
-                          for t in g.subtree)
+            indices = {t.i for g in child.children if g.dep_ in ("pobj", "pcomp")
+                       for t in g.subtree}
+            return sorted(indices | _stranded_conjuncts(tok, child, cues)) if indices else []
     if "ccomp" in cue.complements:
         clause = _misattached_clause(tok)
         if clause is not None:
@@ -122,6 +126,24 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
         inner = {t.i for t in tok.subtree}
         return sorted(t.i for t in tok.head.subtree if t.i not in inner)
     return []
+
+
+def _stranded_conjuncts(tok: Token, content: Token, cues: dict[str, Cue]) -> set[int]:
+    """Conjuncts the parser hung on a finite cue that cannot coordinate with it: "wants to
+    triple X, grow Y and create Z", "has mentioned refinancing loans and forcing ..." (a
+    bare or -ing verb after a finite one continues the content, not the cue)."""
+    if tok.tag_ not in _FINITE_OR_PERFECT:
+        return set()
+    found: set[int] = set()
+    for child in tok.rights:
+        if (child.dep_ == "conj" and child.i > content.i and child.tag_ in ("VB", "VBG")
+                and child.lemma_ not in cues
+                and not any(c.dep_ in _SUBJECTS for c in child.children)):
+            found |= {t.i for t in child.subtree}
+    if found:  # the "and" before the conjunct, which the frame would otherwise keep out
+        found |= {c.i for c in tok.rights if c.dep_ in ("cc", "punct")
+                  and content.i < c.i < max(found)}
+    return found
 
 
 def _as_clause(tok: Token) -> bool:

@@ -163,6 +163,14 @@ CONSTRUCTIONS = [
      "indirect", ["that the factory would stay open"], "his", "claim"),
     ("The mayor made the argument that the stadium would pay for itself.",
      "indirect", ["that the stadium would pay for itself"], "The mayor", "argument"),
+    # bare or -ing conjuncts the parser hangs on a finite cue continue the content
+    ("She wants to triple the size of the program, grow the Peace Corps and create a new "
+     "reserve program.", "indirect",
+     ["to triple the size of the program, grow the Peace Corps and create a new reserve "
+      "program"], "She", "want"),
+    ("He has mentioned refinancing student loans and forcing universities to spend more.",
+     "indirect", ["refinancing student loans and forcing universities to spend more"], "He",
+     "mention"),
 ]
 
 
