@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-CLASSES = ("speech", "belief", "intent", "evidence")
+CLASSES = ("speech", "topic", "belief", "intent", "evidence")
 #: Dependents that carry content: clauses, a direct object ("cited the report"), an object
 #: with its predicative ("oprd": "called the plan a disaster"), or the object of a
 #: preposition ("for": "called for a ban", "to": "pointed to the figures", "about": "spoke

@@ -40,7 +40,8 @@ def test_lexicon_rejects_bad_lines(line, message):
 
 
 @pytest.mark.parametrize(("lemma", "cls"), [("say", "speech"), ("believe", "belief"),
-                                            ("want", "intent"), ("find", "evidence")])
+                                            ("want", "intent"), ("find", "evidence"),
+                                            ("refer", "topic")])
 def test_lexicon_shipped_classes(lemma, cls):
     assert load_cues()[lemma].cls == cls
 
@@ -171,6 +172,14 @@ CONSTRUCTIONS = [
     ("He has mentioned refinancing student loans and forcing universities to spend more.",
      "indirect", ["refinancing student loans and forcing universities to spend more"], "He",
      "mention"),
+    # belief cues that need an object with a predicative: view/see X as Y
+    ("Many farmers view the new dam as a threat to their water supply.",
+     "indirect", ["the new dam as a threat to their water supply"], "Many farmers", "view"),
+    # topic cues: what was referred to or highlighted
+    ("The report referred to a sharp rise in rents across the region.",
+     "indirect", ["a sharp rise in rents across the region"], "The report", "refer"),
+    ("The mayor highlighted the drop in traffic accidents near schools.",
+     "indirect", ["the drop in traffic accidents near schools"], "The mayor", "highlight"),
 ]
 
 
