@@ -180,6 +180,11 @@ CONSTRUCTIONS = [
      "indirect", ["a sharp rise in rents across the region"], "The report", "refer"),
     ("The mayor highlighted the drop in traffic accidents near schools.",
      "indirect", ["the drop in traffic accidents near schools"], "The mayor", "highlight"),
+    # evaluative object cues and "ask about"
+    ("The council blamed the city's water company for the floods.",
+     "indirect", ["the city's water company"], "The council", "blame"),
+    ("The moderator asked the candidate about her plans for the railway.",
+     "indirect", ["her plans for the railway"], "The moderator", "ask"),
 ]
 
 
