@@ -29,15 +29,17 @@ class QuoteExtractor:
 
     def __init__(self, nlp: Language, cues: dict[str, Cue], roles: frozenset[str], *,
                  kinds: frozenset[str], min_words: int, nested: bool,
-                 noun_cues: frozenset[str] = frozenset()) -> None:
+                 noun_cues: frozenset[str] = frozenset(),
+                 noun_intents: frozenset[str] = frozenset()) -> None:
         self.cues = cues
         self.noun_cues = noun_cues
+        self.noun_intents = noun_intents
         self.roles = roles
         self.kinds = kinds
         self.min_words = min_words
         self.nested = nested
         strings = nlp.vocab.strings
-        lemmas = sorted(set(cues) | noun_cues | {_ACCORD})
+        lemmas = sorted(set(cues) | noun_cues | noun_intents | {_ACCORD})
         self.hashes = np.array([strings.add(lemma) for lemma in lemmas], dtype="uint64")
 
     def extract(self, doc: Doc, record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -80,8 +82,9 @@ class QuoteExtractor:
                     atts.append(att)
                     speech.append(i)
                 continue
-            if tok.pos_ == "NOUN" and tok.lemma_ in self.noun_cues:
-                att = noun_attribution(doc, tok, self.cues)  # "his claim that ..."
+            that, to = tok.lemma_ in self.noun_cues, tok.lemma_ in self.noun_intents
+            if tok.pos_ == "NOUN" and (that or to):  # "his claim that", "her decision to"
+                att = noun_attribution(doc, tok, self.cues, that=that, to=to)
                 if att is not None:
                     atts.append(att)
                 continue

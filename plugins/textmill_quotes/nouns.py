@@ -1,4 +1,4 @@
-"""Reported speech on a noun of saying: "his claim that ...", "voiced concern that ..."."""
+"""Reported speech on a noun: "his claim that ...", "voiced concern that ...", "her decision to ..."."""
 
 from __future__ import annotations
 
@@ -19,10 +19,15 @@ _LIGHT_VERBS = frozenset({"make", "express", "voice", "repeat", "reiterate", "is
 _MAX_CLAUSE_TOKENS = 200
 
 
-def noun_attribution(doc: Doc, tok: Token, cues: dict[str, Cue]) -> Attribution | None:
-    """The attribution of a noun cue with a "that"-clause and a recoverable speaker, or None."""
-    clause = next((c for c in tok.rights if c.dep_ in ("acl", "ccomp") and any(
-        m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+def noun_attribution(doc: Doc, tok: Token, cues: dict[str, Cue], *, that: bool,
+                     to: bool) -> Attribution | None:
+    """The attribution of a noun cue with a recoverable holder and a "that"-clause ("his
+    claim that ...", when ``that``) or a "to"-infinitive ("her decision to ...", when
+    ``to``), or None."""
+    clause = next((c for c in tok.rights if c.dep_ in ("acl", "ccomp") and (
+        (that and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+        or (to and c.tag_ == "VB" and any(m.dep_ == "aux" and m.lower_ == "to"
+                                          for m in c.children)))), None)
     if clause is None or clause.right_edge.i - clause.left_edge.i >= _MAX_CLAUSE_TOKENS:
         return None
     speaker = _holder(tok)

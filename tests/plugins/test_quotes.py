@@ -185,6 +185,9 @@ CONSTRUCTIONS = [
      "indirect", ["the city's water company"], "The council", "blame"),
     ("The moderator asked the candidate about her plans for the railway.",
      "indirect", ["her plans for the railway"], "The moderator", "ask"),
+    # noun cues with a "to"-infinitive
+    ("Her decision to close the clinic on weekends angered many patients.",
+     "indirect", ["to close the clinic on weekends"], "Her", "decision"),
 ]
 
 
@@ -222,6 +225,7 @@ def test_quotes_run_over_paragraphs(run_steps, text, expected):
     # a noun cue with no holder: nobody's claim is reported
     ("There are fears that the strike could spread to other ports.",
      "the strike could spread"),
+    ("There were plans to build a second bridge over the river.", "to build a second bridge"),
 ])
 def test_quotes_speakerless_cues_ignored(run_steps, text, absent):
     record = _run(run_steps, text)
