@@ -110,6 +110,10 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
         # "called the plan a disaster", "described him as reckless", "accused X of lying"
         indices = {t.i for c in objects[:1] + predicatives for t in c.subtree}
         return sorted(indices | _stranded_conjuncts(tok, objects[0], cues))
+    if "dobj" in cue.complements and not objects and passive_agent(tok) is not None:
+        # "Garcia was endorsed by the union": the passive subject is what was endorsed
+        subject = next(c for c in children if c.dep_ == "nsubjpass")
+        return sorted(t.i for t in subject.subtree)
     for child in children:
         if child.dep_ == "prep" and child.lower_ in cue.complements:  # "called for", "point to"
             # the object may be a gerund clause: "called for cutting the tax" (pcomp)
@@ -126,6 +130,16 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
         inner = {t.i for t in tok.subtree}
         return sorted(t.i for t in tok.head.subtree if t.i not in inner)
     return []
+
+
+def passive_agent(tok: Token) -> Token | None:
+    """The "by" object of a passive cue with a subject ("X was endorsed by Y": Y), or None."""
+    if not any(c.dep_ == "nsubjpass" for c in tok.children):
+        return None
+    for child in tok.children:
+        if child.dep_ == "agent":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
 
 
 def _stranded_conjuncts(tok: Token, content: Token, cues: dict[str, Cue]) -> set[int]:
@@ -225,7 +239,7 @@ def _named_object(tok: Token, indices: list[int]) -> bool:
     if any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
         return False
     return bool(indices) and all(doc[i].pos_ == "PROPN" for i in indices) and any(
-        doc[i].dep_ == "dobj" and doc[i].head.i == tok.i for i in indices)
+        doc[i].dep_ in ("dobj", "nsubjpass") and doc[i].head.i == tok.i for i in indices)
 
 
 def cue_span(tok: Token) -> tuple[int, int, str]:

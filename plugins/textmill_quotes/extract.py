@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .attach import Attacher
-from .clauses import Attribution, according_to, attribution_from_cue
+from .clauses import Attribution, according_to, attribution_from_cue, passive_agent
 from .lexicon import Cue
 from .marks import find_quotes
 from .nouns import noun_attribution
@@ -96,7 +96,8 @@ class QuoteExtractor:
             att = attribution_from_cue(doc, tok, cue, self.cues)
             if att is None:
                 continue
-            subject = subject_of(tok)
+            agent = passive_agent(tok) if "dobj" in cue.complements else None
+            subject = agent if agent is not None else subject_of(tok)
             if subject is not None and inside_run(subject.idx):
                 subject = adjacent_speaker(tok, inside_run)
             elif subject is None:

@@ -185,6 +185,11 @@ CONSTRUCTIONS = [
      "indirect", ["the city's water company"], "The council", "blame"),
     ("The moderator asked the candidate about her plans for the railway.",
      "indirect", ["her plans for the railway"], "The moderator", "ask"),
+    # a passive object cue: the subject is the content, the "by" object the speaker
+    ("Garcia has been endorsed by the farmers' union.",
+     "indirect", ["Garcia"], "the farmers' union", "endorse"),
+    ("The new housing plan is supported by most tenants.",
+     "indirect", ["The new housing plan"], "most tenants", "support"),
     # noun cues with a "to"-infinitive
     ("Her decision to close the clinic on weekends angered many patients.",
      "indirect", ["to close the clinic on weekends"], "Her", "decision"),
