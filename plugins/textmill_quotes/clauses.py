@@ -44,6 +44,8 @@ class Attribution:
     cue_token: int | None = None
     cls: str = "speech"
     runs: list[int] = field(default_factory=list)
+    #: an agentless passive report ("X has been criticized for Y"): no speaker, on purpose
+    unnamed: bool = False
 
     @property
     def start(self) -> int:
@@ -105,9 +107,12 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
             return pruned(child, indices | _stranded_conjuncts(tok, child, cues), cues)
     objects = [c for c in children if c.dep_ == "dobj" and c.i > tok.i]
     predicatives = [c for c in children if c.dep_ == "oprd" or (
-        c.dep_ == "prep" and c.lower_ in ("as", "of") and objects and c.i > objects[0].i)]
+        c.dep_ == "prep" and objects and c.i > objects[0].i and (
+            c.lower_ in ("as", "of") or (c.lower_ == "for" and "for" in cue.complements
+                                         and not _holds_cue(c, cues))))]
     if objects and ("dobj" in cue.complements or ("oprd" in cue.complements and predicatives)):
-        # "called the plan a disaster", "described him as reckless", "accused X of lying"
+        # "called the plan a disaster", "described him as reckless", "accused X of lying",
+        # "criticized X for the delays"
         indices = {t.i for c in objects[:1] + predicatives for t in c.subtree}
         return sorted(indices | _stranded_conjuncts(tok, objects[0], cues))
     if "dobj" in cue.complements and not objects and passive_agent(tok) is not None:
@@ -130,6 +135,19 @@ def content_tokens(tok: Token, cue: Cue, cues: dict[str, Cue]) -> list[int]:
         inner = {t.i for t in tok.subtree}
         return sorted(t.i for t in tok.head.subtree if t.i not in inner)
     return []
+
+
+def _holds_cue(prep: Token, cues: dict[str, Cue]) -> bool:
+    """A reason phrase that reports speech of its own ("criticized X for saying that ..."):
+    left to that cue, whose speaker is X."""
+    return any(g.dep_ == "pcomp" and g.lemma_ in cues for g in prep.children)
+
+
+def agentless_passive(tok: Token) -> bool:
+    """A passive cue with a subject and no "by" agent: its source is left unnamed."""
+    children = list(tok.children)
+    return any(c.dep_ == "nsubjpass" for c in children) and not any(
+        c.dep_ == "agent" for c in children)
 
 
 def passive_agent(tok: Token) -> Token | None:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .attach import Attacher
-from .clauses import Attribution, according_to, attribution_from_cue, passive_agent
+from .clauses import (Attribution, according_to, agentless_passive, attribution_from_cue,
+                      passive_agent)
 from .lexicon import Cue
 from .marks import find_quotes
 from .nouns import noun_attribution
@@ -61,8 +62,8 @@ class QuoteExtractor:
         # Filter kinds after de-duplication: that drops indirect readings of direct quotes.
         atts = [a for a in _dedupe([a for a in atts if a.spans]) if a.kind in self.kinds]
         # Reported speech with no one reporting it is a gerund or an adjunct ("assuming that
-        # ...", "knowing how much ..."), not a quote.
-        atts = [a for a in atts if a.kind != "indirect" or a.speaker is not None]
+        # ...", "knowing how much ..."), not a quote, unless a passive leaves its source unnamed.
+        atts = [a for a in atts if a.kind != "indirect" or a.speaker is not None or a.unnamed]
         index = EntityIndex(record.get("entities") or [])
         return [self._record(doc, text, index, n, att) for n, att in enumerate(atts, 1)]
 
@@ -95,6 +96,10 @@ class QuoteExtractor:
                 speech.append(i)
             att = attribution_from_cue(doc, tok, cue, self.cues)
             if att is None:
+                continue
+            if agentless_passive(tok):  # "X has been criticized for Y": X is no speaker
+                att.unnamed = True
+                atts.append(att)
                 continue
             agent = passive_agent(tok) if "dobj" in cue.complements else None
             subject = agent if agent is not None else subject_of(tok)

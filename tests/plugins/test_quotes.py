@@ -182,7 +182,7 @@ CONSTRUCTIONS = [
      "indirect", ["the drop in traffic accidents near schools"], "The mayor", "highlight"),
     # evaluative object cues and "ask about"
     ("The council blamed the city's water company for the floods.",
-     "indirect", ["the city's water company"], "The council", "blame"),
+     "indirect", ["the city's water company for the floods"], "The council", "blame"),
     ("The moderator asked the candidate about her plans for the railway.",
      "indirect", ["her plans for the railway"], "The moderator", "ask"),
     # a passive object cue: the subject is the content, the "by" object the speaker
@@ -190,6 +190,9 @@ CONSTRUCTIONS = [
      "indirect", ["Garcia"], "the farmers' union", "endorse"),
     ("The new housing plan is supported by most tenants.",
      "indirect", ["The new housing plan"], "most tenants", "support"),
+    # an evaluative cue's reason phrase belongs to the content
+    ("During the rally, Garcia attacked Moreno for his record on schools.",
+     "indirect", ["Moreno for his record on schools"], "Garcia", "attack"),
     # noun cues with a "to"-infinitive
     ("Her decision to close the clinic on weekends angered many patients.",
      "indirect", ["to close the clinic on weekends"], "Her", "decision"),
@@ -220,6 +223,20 @@ def test_quotes_run_over_paragraphs(run_steps, text, expected):
     record = _run(run_steps, text)
     fragments = [[text[s:e] for s, e in q["spans"]] for q in record["quotes"]]
     assert any(all(part in frs for part in expected) for frs in fragments), fragments
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "content"), [
+    # an agentless passive leaves its source unnamed: the subject is not the speaker
+    ("The mayor has been criticized for the long delays at the new station.",
+     "the long delays at the new station"),
+])
+def test_quotes_agentless_passive_has_no_speaker(run_steps, text, content):
+    record = _run(run_steps, text)
+    _check_offsets(record)
+    quotes = [q for q in record["quotes"] if content in q["text"]]
+    assert quotes, record["quotes"]
+    assert quotes[0]["kind"] == "indirect" and quotes[0]["speaker"] is None
 
 
 @pytest.mark.model
