@@ -244,6 +244,10 @@ def attribution_from_cue(doc: Doc, tok: Token, cue: Cue,
     if len(indices) < 3 and not _named_object(tok, indices):
         return None
     indices = _filled(tok, indices)
+    if agentless_passive(tok):  # "peacekeepers have been blamed for ...": what is said of them
+        subject = next(c for c in tok.children if c.dep_ == "nsubjpass")
+        if subject.lower_ != "it" and subject.i < indices[0]:
+            indices = sorted({t.i for t in subject.subtree} | set(indices))
     spans = token_ranges(doc, indices)
     if not spans:
         return None

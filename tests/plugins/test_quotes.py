@@ -226,17 +226,20 @@ def test_quotes_run_over_paragraphs(run_steps, text, expected):
 
 
 @pytest.mark.model
-@pytest.mark.parametrize(("text", "content"), [
+@pytest.mark.parametrize(("text", "subject", "content"), [
     # an agentless passive leaves its source unnamed: the subject is not the speaker
-    ("The mayor has been criticized for the long delays at the new station.",
+    ("The mayor has been criticized for the long delays at the new station.", "The mayor",
      "the long delays at the new station"),
+    ("The new bridge is expected to open before the winter.", "The new bridge",
+     "to open before the winter"),
 ])
-def test_quotes_agentless_passive_has_no_speaker(run_steps, text, content):
+def test_quotes_agentless_passive_has_no_speaker(run_steps, text, subject, content):
     record = _run(run_steps, text)
     _check_offsets(record)
     quotes = [q for q in record["quotes"] if content in q["text"]]
     assert quotes, record["quotes"]
     assert quotes[0]["kind"] == "indirect" and quotes[0]["speaker"] is None
+    assert text[slice(*quotes[0]["spans"][0])] == subject  # what is said is said of it
 
 
 @pytest.mark.model
