@@ -13,7 +13,7 @@ from .clauses import (Attribution, according_to, agentless_passive, attribution_
                       passive_agent)
 from .lexicon import Cue
 from .marks import find_quotes
-from .nouns import noun_attribution
+from .nouns import adjective_attribution, noun_attribution
 from .speakers import EntityIndex, resolve
 from .subjects import adjacent_speaker, speaker_range, subject_of
 
@@ -31,8 +31,10 @@ class QuoteExtractor:
     def __init__(self, nlp: Language, cues: dict[str, Cue], roles: frozenset[str], *,
                  kinds: frozenset[str], min_words: int, nested: bool,
                  noun_cues: frozenset[str] = frozenset(),
-                 noun_intents: frozenset[str] = frozenset()) -> None:
+                 noun_intents: frozenset[str] = frozenset(),
+                 adjectives: frozenset[str] = frozenset()) -> None:
         self.cues = cues
+        self.adjectives = adjectives
         self.noun_cues = noun_cues
         self.noun_intents = noun_intents
         self.roles = roles
@@ -40,7 +42,7 @@ class QuoteExtractor:
         self.min_words = min_words
         self.nested = nested
         strings = nlp.vocab.strings
-        lemmas = sorted(set(cues) | noun_cues | noun_intents | {_ACCORD})
+        lemmas = sorted(set(cues) | noun_cues | noun_intents | adjectives | {_ACCORD})
         self.hashes = np.array([strings.add(lemma) for lemma in lemmas], dtype="uint64")
 
     def extract(self, doc: Doc, record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -82,6 +84,11 @@ class QuoteExtractor:
                 if att is not None:
                     atts.append(att)
                     speech.append(i)
+                continue
+            if tok.pos_ == "ADJ" and tok.lemma_ in self.adjectives:  # "is confident that"
+                att = adjective_attribution(doc, tok, self.cues)
+                if att is not None:
+                    atts.append(att)
                 continue
             that, to = tok.lemma_ in self.noun_cues, tok.lemma_ in self.noun_intents
             if tok.pos_ == "NOUN" and (that or to):  # "his claim that", "her decision to"

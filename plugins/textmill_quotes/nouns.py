@@ -1,4 +1,5 @@
-"""Reported speech on a noun: "his claim that ...", "voiced concern that ...", "her decision to ..."."""
+"""Reported speech on a noun or a predicate adjective: "his claim that ...", "her decision to
+...", "is confident that ...", "has been critical of X"."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ _LIGHT_VERBS = frozenset({"make", "express", "voice", "repeat", "reiterate", "is
                           "offer", "give", "echo", "share", "air", "renew", "deliver",
                           "put", "level", "stand"})
 _MAX_CLAUSE_TOKENS = 200
+#: Adjectives whose "to"-infinitive says nothing of the subject's mind: "the weather is sure
+#: to improve" (only "sure that ..." or "sure of/about ..." is a belief).
+_RAISING = frozenset({"sure", "certain"})
 
 
 def noun_attribution(doc: Doc, tok: Token, cues: dict[str, Cue], *, that: bool,
@@ -64,3 +68,37 @@ def _holder(tok: Token) -> Token | None:
         if subject is not None and subject.lower_ not in ("it", "there"):
             return subject
     return None
+
+
+def adjective_attribution(doc: Doc, tok: Token, cues: dict[str, Cue]) -> Attribution | None:
+    """The attribution of a predicate adjective ("X is confident that ...", "X has been
+    critical of Y") with the copula's subject as speaker, or None."""
+    verb = tok.head
+    if tok.dep_ != "acomp" or verb.i == tok.i:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in ("it", "there"):
+        return None
+    content: Token | None = None
+    for child in tok.rights:
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and tok.lemma_ not in _RAISING):
+            content = child
+        elif child.dep_ == "prep" and child.lower_ in ("of", "about"):
+            content = next((g for g in child.children if g.dep_ in ("pobj", "pcomp")), None)
+        if content is not None:
+            break
+    if content is None or content.right_edge.i - content.left_edge.i >= _MAX_CLAUSE_TOKENS:
+        return None
+    indices = pruned(content, {t.i for t in content.subtree}, cues)
+    named = len(indices) == 1 and doc[indices[0]].pos_ == "PROPN"  # "critical of Trump"
+    if len(indices) < 3 and not named:
+        return None
+    spans = token_ranges(doc, indices)
+    if not spans:
+        return None
+    att = Attribution("indirect", spans, (tok.idx, tok.idx + len(tok), tok.lemma_.lower()),
+                      cls="belief", cue_token=tok.i)
+    lo, hi = speaker_range(subject)
+    att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
+    att.speaker_token = subject.i
+    return att

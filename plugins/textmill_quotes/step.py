@@ -52,7 +52,8 @@ class QuotesStep(Step):
                                         kinds=frozenset(config.kinds),
                                         min_words=config.min_words, nested=config.nested,
                                         noun_cues=load_words("noun_cues.txt"),
-                                        noun_intents=load_words("noun_intents.txt"))
+                                        noun_intents=load_words("noun_intents.txt"),
+                                        adjectives=load_words("adjective_cues.txt"))
 
     def process_doc(self, doc: Doc, record: dict[str, Any]) -> list[dict[str, Any]]:
         """The quotes of one document, in text order."""

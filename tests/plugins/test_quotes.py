@@ -193,6 +193,11 @@ CONSTRUCTIONS = [
     # an evaluative cue's reason phrase belongs to the content
     ("During the rally, Garcia attacked Moreno for his record on schools.",
      "indirect", ["Moreno for his record on schools"], "Garcia", "attack"),
+    # predicate adjectives of stance: the copula's subject speaks
+    ("Graham has been critical of Moreno since the primaries.",
+     "indirect", ["Moreno"], "Graham", "critical"),
+    ("The minister is confident that the budget will pass.",
+     "indirect", ["that the budget will pass"], "The minister", "confident"),
     # noun cues with a "to"-infinitive
     ("Her decision to close the clinic on weekends angered many patients.",
      "indirect", ["to close the clinic on weekends"], "Her", "decision"),
@@ -251,6 +256,8 @@ def test_quotes_agentless_passive_has_no_speaker(run_steps, text, subject, conte
     ("There are fears that the strike could spread to other ports.",
      "the strike could spread"),
     ("There were plans to build a second bridge over the river.", "to build a second bridge"),
+    # an adjective with no one behind it
+    ("The weather was sure to improve by the weekend.", "to improve by the weekend"),
 ])
 def test_quotes_speakerless_cues_ignored(run_steps, text, absent):
     record = _run(run_steps, text)
