@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .lexicon import Cue
+from .passives import agentless_passive, passive_agent
 from .subjects import SUBJECTS as _SUBJECTS
 from .subjects import speaker_range
 
@@ -141,23 +142,6 @@ def _holds_cue(prep: Token, cues: dict[str, Cue]) -> bool:
     """A reason phrase that reports speech of its own ("criticized X for saying that ..."):
     left to that cue, whose speaker is X."""
     return any(g.dep_ == "pcomp" and g.lemma_ in cues for g in prep.children)
-
-
-def agentless_passive(tok: Token) -> bool:
-    """A passive cue with a subject and no "by" agent: its source is left unnamed."""
-    children = list(tok.children)
-    return any(c.dep_ == "nsubjpass" for c in children) and not any(
-        c.dep_ == "agent" for c in children)
-
-
-def passive_agent(tok: Token) -> Token | None:
-    """The "by" object of a passive cue with a subject ("X was endorsed by Y": Y), or None."""
-    if not any(c.dep_ == "nsubjpass" for c in tok.children):
-        return None
-    for child in tok.children:
-        if child.dep_ == "agent":
-            return next((g for g in child.children if g.dep_ == "pobj"), None)
-    return None
 
 
 def _stranded_conjuncts(tok: Token, content: Token, cues: dict[str, Cue]) -> set[int]:

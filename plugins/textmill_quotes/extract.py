@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .attach import Attacher
-from .clauses import (Attribution, according_to, agentless_passive, attribution_from_cue,
-                      passive_agent)
+from .clauses import Attribution, according_to, attribution_from_cue
 from .lexicon import Cue
 from .marks import find_quotes
 from .nouns import adjective_attribution, noun_attribution
+from .passives import agentless_passive, passive_agent
 from .speakers import EntityIndex, resolve
 from .subjects import adjacent_speaker, speaker_range, subject_of
 
