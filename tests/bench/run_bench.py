@@ -1,7 +1,7 @@
 """Benchmark: raw spaCy nlp.pipe vs textmill pipelines at 1 and 2 workers, same corpus, one run.
 
     python tests/bench/run_bench.py [--source /work/shared/data/polnear/dev.jsonl] [--docs 1000]
-        [--pipelines pipelines/news.yaml ...] [--workers 1 2] [--memory-docs 10000]
+        [--pipelines pipelines/news.yaml ...] [--workers 1 2] [--memory-docs 10000] [--repeat 3]
 
 The source's texts are repeated to --docs documents (read by path; nothing is copied into the
 repository). Each measurement runs in its own process, so peak RSS is its own. Prints
@@ -42,6 +42,12 @@ def measure(*args: str) -> dict:
     return json.loads(proc.stdout)
 
 
+def _median(results: list[dict]) -> dict:
+    """The run with the median time, with the largest peak RSS of all runs."""
+    ordered = sorted(results, key=lambda r: r["seconds"])
+    return {**ordered[len(ordered) // 2], "rss_mb": max(r["rss_mb"] for r in results)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,20 +62,29 @@ def main() -> None:
     ap.add_argument("--memory-unit", choices=["article", "paragraph"], default="article",
                     help="documents of the memory check: whole articles, or their paragraphs")
     ap.add_argument("--model", default="en_core_web_sm")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds of every measurement, interleaved; the median time is shown "
+                    "(a shared machine drifts by 10%% over minutes: one round can mislead)")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         corpus = make_corpus(args.source, args.docs, tmpdir)
-        base = measure("raw", args.model, str(corpus))
+        runs: dict[tuple[str, int], list[dict]] = {}
+        for _ in range(args.repeat):
+            # Each round runs everything once, so a slow spell hits every row alike.
+            runs.setdefault(("raw spaCy nlp.pipe (full pipeline)", 1), []).append(
+                measure("raw", args.model, str(corpus)))
+            for pipeline in args.pipelines:
+                for workers in args.workers:
+                    runs.setdefault((Path(pipeline).name, workers), []).append(measure(
+                        "textmill", pipeline, str(corpus), str(workers),
+                        str(tmpdir / "out.jsonl")))
+        rows = [(name, workers, _median(results)) for (name, workers), results in runs.items()]
+        base = rows[0][2]
         tokens = base["tokens"]
-        rows = [("raw spaCy nlp.pipe (full pipeline)", 1, base)]
-        for pipeline in args.pipelines:
-            for workers in args.workers:
-                result = measure("textmill", pipeline, str(corpus), str(workers),
-                                 str(tmpdir / "out.jsonl"))
-                rows.append((Path(pipeline).name, workers, result))
-        print(f"\ncorpus: {args.docs} docs, {tokens} tokens (from {args.source})")
+        print(f"\ncorpus: {args.docs} docs, {tokens} tokens (from {args.source}); "
+              f"median of {args.repeat} interleaved round(s)")
         print(f"{'run':<40}{'workers':>8}{'docs/s':>9}{'tokens/s':>10}{'RSS MB':>8}"
               f"{'vs raw':>8}{'vs 1w':>7}")
         one_worker: dict[str, float] = {}
