@@ -32,10 +32,10 @@ def words_pipeline(tmp_path, blank_model, demo_plugin):
 
 @pytest.mark.parametrize("args", [["--help"], ["validate", "pipelines/news.yaml"]])
 def test_cli_does_not_import_spacy(args):
-    code = ("import sys, runpy; sys.argv=['textmill', *%r]\n"
+    code = (f"import sys, runpy; sys.argv=['textmill', *{args!r}]\n"
             "try:\n    runpy.run_module('textmill', run_name='__main__')\n"
             "except SystemExit:\n    pass\n"
-            "print('SPACY' if 'spacy' in sys.modules else 'NO-SPACY', file=sys.stderr)" % (args,))
+            "print('SPACY' if 'spacy' in sys.modules else 'NO-SPACY', file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "NO-SPACY" in proc.stderr, proc.stderr
 

@@ -34,7 +34,8 @@ def resolve_model(name: str) -> str:
 
 def model_version(nlp: Language) -> str:
     """'name==version' of a loaded model, for fingerprints and provenance."""
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}=={nlp.meta.get('version', '?')}"
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', '?')}=={meta.get('version', '?')}"
 
 
 def load_model(name: str, components: set[str] | None = None) -> Language:

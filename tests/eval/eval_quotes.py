@@ -112,10 +112,10 @@ def speaker_errors(scorer: Any, gold: list[dict[str, Any]], records: list[dict[s
             lo = max(0, min(gq["speaker_start"], gq["content_start"]) - 60)
             hi = min(len(text), max(gq["speaker_end"], gq["content_start"]) + 80)
             where = text[lo:hi].replace("\n", " / ")
+            cue = text[pq["cue_start"]:pq["cue_end"]] if pq["cue_start"] is not None else None
             errors.setdefault(kind, []).append(
                 f"  [{g['id']}] gold {gq.get('speaker')!r} pred {pq.get('speaker')!r} "
-                f"cue {text[pq['cue_start']:pq['cue_end']] if pq['cue_start'] is not None else None!r}"
-                f"\n      ...{where}...")
+                f"cue {cue!r}\n      ...{where}...")
     for kind, (wrong, missing) in sorted(counts.items()):
         print(f"speaker errors on gold {kind}: {wrong} wrong, {missing} missing")
         for line in errors[kind][:limit]:

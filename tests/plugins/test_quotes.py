@@ -323,7 +323,8 @@ def test_quotes_kinds_option(run_steps, config, kinds):
     ("“The harvest was the worst in years,” said Amara Diallo. “Many farms will not survive.”",
      ["The harvest was the worst in years", "Many farms will not survive."], "Amara Diallo"),
     # a dash line names the speaker
-    ("“We want a fair wage and safe roads.” ― Lucia Ferreira\n", ["We want a fair wage and safe roads."],
+    ("“We want a fair wage and safe roads.” ― Lucia Ferreira\n",
+     ["We want a fair wage and safe roads."],
      "Lucia Ferreira"),
     # a title quoted after the cue does not stop the next quote from following on
     ("“The port will reopen next week,” Omar Haddad said on “Morning Report.” “We have "
