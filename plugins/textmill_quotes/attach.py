@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .clauses import Attribution, cue_span
 from .marks import QuoteRun
-from .subjects import adjacent_speaker, speaker_range, subject_of
+from .subjects import adjacent_speaker, subject_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -206,9 +206,7 @@ class Attacher:
         subject = subject_of(colon[0].sent.root)
         if subject is None or self.is_inside_run(subject.idx):
             return
-        lo, hi = speaker_range(subject)
-        att.speaker = (self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
-        att.speaker_token = subject.i
+        att.set_speaker(subject)
 
     def _words(self, lo: int, hi: int, *, skip_that: bool = False) -> int:
         """Letters and digits in text[lo:hi] (marks and spaces never decide), without a
@@ -291,9 +289,7 @@ class Attacher:
         if subject is None or self.is_inside_run(subject.idx):
             subject = adjacent_speaker(tok, self.is_inside_run)
         if subject is not None:
-            lo, hi = speaker_range(subject)
-            att.speaker = (self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
-            att.speaker_token = subject.i
+            att.set_speaker(subject)
         self.by_cue[cue] = att
         self._add(att)
         return att

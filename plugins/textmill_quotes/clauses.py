@@ -48,6 +48,13 @@ class Attribution:
     #: an agentless passive report ("X has been criticized for Y"): no speaker, on purpose
     unnamed: bool = False
 
+    def set_speaker(self, subject: Token) -> None:
+        """Make ``subject``'s phrase (``speaker_range``) the speaker."""
+        doc = subject.doc
+        lo, hi = speaker_range(subject)
+        self.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
+        self.speaker_token = subject.i
+
     @property
     def start(self) -> int:
         return self.spans[0][0]
@@ -278,9 +285,7 @@ def according_to(doc: Doc, tok: Token) -> Attribution | None:
         if child.dep_ == "relcl":
             source = next((c for c in child.children if c.dep_ == "nsubj"
                            and c.ent_type_ == "PERSON"), source)
-    lo, hi = speaker_range(source)
     att = Attribution("indirect", spans, (tok.idx, to.idx + len(to), "according to"),
                       cue_token=tok.i)
-    att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
-    att.speaker_token = source.i
+    att.set_speaker(source)
     return att

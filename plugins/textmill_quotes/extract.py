@@ -15,7 +15,7 @@ from .marks import find_quotes
 from .nouns import adjective_attribution, noun_attribution
 from .passives import agentless_passive, passive_agent
 from .speakers import EntityIndex, resolve
-from .subjects import adjacent_speaker, speaker_range, subject_of
+from .subjects import adjacent_speaker, subject_of
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -121,9 +121,7 @@ class QuoteExtractor:
                 if host.tag_ in ("VBD", "VBZ", "VBP"):
                     subject = adjacent_speaker(host, inside_run, forward=False)
             if subject is not None:
-                lo, hi = speaker_range(subject)
-                att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
-                att.speaker_token = subject.i
+                att.set_speaker(subject)
             atts.append(att)
         return atts, speech
 

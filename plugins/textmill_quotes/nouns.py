@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .clauses import Attribution, pruned, token_ranges
 from .lexicon import Cue
-from .subjects import SUBJECTS, speaker_range
+from .subjects import SUBJECTS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -45,9 +45,7 @@ def noun_attribution(doc: Doc, tok: Token, cues: dict[str, Cue], *, that: bool,
         return None
     att = Attribution("indirect", spans, (tok.idx, tok.idx + len(tok), tok.lemma_.lower()),
                       cue_token=tok.i)
-    lo, hi = speaker_range(speaker)
-    att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
-    att.speaker_token = speaker.i
+    att.set_speaker(speaker)
     return att
 
 
@@ -98,7 +96,5 @@ def adjective_attribution(doc: Doc, tok: Token, cues: dict[str, Cue]) -> Attribu
         return None
     att = Attribution("indirect", spans, (tok.idx, tok.idx + len(tok), tok.lemma_.lower()),
                       cls="belief", cue_token=tok.i)
-    lo, hi = speaker_range(subject)
-    att.speaker = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
-    att.speaker_token = subject.i
+    att.set_speaker(subject)
     return att
