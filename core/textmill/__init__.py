@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from .datafiles import DataFileError, DataLine, data_file, parse_data_text, read_data_file
 from .document import Document
 from .engine import Engine
 from .errors import (
+    ExitCode,
     LockedError,
     NoInputError,
     PipelineError,
@@ -22,8 +24,11 @@ from .step import Record, Step, StepConfig
 __version__ = "0.1.0"
 
 __all__ = [
+    "DataFileError",
+    "DataLine",
     "Document",
     "Engine",
+    "ExitCode",
     "LockedError",
     "NoInputError",
     "Pipeline",
@@ -36,9 +41,12 @@ __all__ = [
     "StepError",
     "TextmillError",
     "UsageError",
+    "data_file",
     "get_plugin_manager",
     "hookimpl",
     "load_pipeline",
+    "parse_data_text",
     "pipeline_from_dict",
     "pipeline_from_yaml",
+    "read_data_file",
 ]

@@ -15,12 +15,25 @@ The CLI prints ``Error: <message>`` on one line per problem to stderr and exits 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The process exit codes of the contract (CONTRACT.md), one name each."""
+
+    OK = 0
+    FAILED_DOCUMENTS = 1
+    INTERRUPTED = 2
+    INTERNAL = 3
+    USAGE = 4
+    NO_INPUT = 5
+    LOCKED = 75
 
 
 class TextmillError(Exception):
     """Root of textmill's exceptions."""
 
-    exit_code: int = 3
+    exit_code: int = ExitCode.INTERNAL
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,7 @@ class Problem:
 class PipelineError(TextmillError):
     """The pipeline file is invalid; carries every problem found, not just the first."""
 
-    exit_code = 4
+    exit_code = ExitCode.USAGE
 
     def __init__(self, problems: list[Problem] | str) -> None:
         if isinstance(problems, str):
@@ -61,28 +74,28 @@ class PipelineError(TextmillError):
 class UsageError(TextmillError):
     """The command line asks for something impossible (missing path, bad option)."""
 
-    exit_code = 4
+    exit_code = ExitCode.USAGE
 
 
 class PluginError(TextmillError):
     """A plugin could not be loaded or set up."""
 
-    exit_code = 4
+    exit_code = ExitCode.USAGE
 
 
 class NoInputError(TextmillError):
     """The inputs matched no document."""
 
-    exit_code = 5
+    exit_code = ExitCode.NO_INPUT
 
 
 class LockedError(TextmillError):
     """Another run holds the lock on the same store."""
 
-    exit_code = 75
+    exit_code = ExitCode.LOCKED
 
 
 class StepError(TextmillError):
     """A step failed on one document; recorded in that record's ``errors``."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILED_DOCUMENTS
