@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection
 
@@ -23,11 +24,16 @@ _PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.){2,}|[A-Z][A-Za-z&]{1,7})\s*\)
 
 
 class _Union:
-    """Union-find over name keys; the root is the earliest-mentioned key of a set."""
+    """Union-find over name keys; the root is the earliest-mentioned key of a set.
+
+    ``members`` lists the keys of each set by its root, so a set's mentions are found
+    without scanning every key.
+    """
 
     def __init__(self, first: dict[str, int]) -> None:
         self.parent = {k: k for k in first}
         self.first = first
+        self.members = {k: [k] for k in first}
 
     def find(self, key: str) -> str:
         while self.parent[key] != key:
@@ -41,6 +47,9 @@ class _Union:
             if self.first[rb] < self.first[ra]:
                 ra, rb = rb, ra
             self.parent[rb] = ra
+            small, big = sorted((self.members.pop(rb), self.members[ra]), key=len)
+            big.extend(small)
+            self.members[ra] = big
 
 
 class _Linker:
@@ -51,6 +60,8 @@ class _Linker:
         self.by_key: dict[str, list[Mention]] = defaultdict(list)
         for m in body:
             self.by_key[m.key].append(m)
+        #: Sorted mention starts per key, for "named how often before this offset".
+        self.starts = {k: sorted(m.start for m in ms) for k, ms in self.by_key.items()}
         self.uf = _Union({k: ms[0].start for k, ms in self.by_key.items()})
         self.assigned: dict[int, str] = {}  # id(mention) -> key, for ambiguous partial names
         self._acronyms: dict[str, str] = {}
@@ -79,14 +90,14 @@ class _Linker:
         for key in self.by_key:
             for acr in initialisms(key):
                 expansions[acr].add(key)
+        same_alias: dict[str, str] = {}
         for key in self.by_key:
             canonical = self.t.aliases.get(key)
             if canonical in self.by_key:
                 self.uf.union(canonical, key)
             if canonical is not None:
-                for other in self.by_key:
-                    if other != key and self.t.aliases.get(other) == canonical:
-                        self.uf.union(key, other)  # "US" and "U.S." with no expansion
+                # "US" and "U.S." with no expansion: every key with this canonical is one set.
+                self.uf.union(same_alias.setdefault(canonical, key), key)
             if is_acronym(key):
                 found = expansions.get(acronym_key(key), set())
                 if len(found) == 1:
@@ -101,15 +112,27 @@ class _Linker:
                 if acr in self.by_key:
                     self.uf.union(m.key, acr)
 
-    def _full_person_keys(self) -> list[str]:
-        return [k for k, ms in self.by_key.items()
-                if " " in k and any(m.label == "PERSON" for m in ms)]
+    def _full_person_keys(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Full person names (two words or more) by their last word and by their first word."""
+        by_last: dict[str, list[str]] = defaultdict(list)
+        by_first: dict[str, list[str]] = defaultdict(list)
+        for k, ms in self.by_key.items():
+            if " " in k and any(m.label == "PERSON" for m in ms):
+                words = k.split(" ")
+                by_last[words[-1]].append(k)
+                by_first[words[0]].append(k)
+        return by_last, by_first
 
     def partial_candidates(self, key: str, *, surname_only: bool = False) -> list[str]:
         """Full person names that ``key`` is a surname, given name or shorter form of."""
         words = key.split(" ")
+        by_last, by_first = self._persons
+        # Only names ending in the same word, or (a lone given name) starting with it.
+        fulls = dict.fromkeys(by_last.get(words[-1], ()))
+        if len(words) == 1 and not surname_only:
+            fulls.update(dict.fromkeys(by_first.get(words[0], ())))
         out = []
-        for full in self._persons:
+        for full in fulls:
             fw = full.split(" ")
             if full == key or len(fw) <= len(words):
                 continue
@@ -158,9 +181,14 @@ class _Linker:
         """
         best, best_rank = roots[0], (-1, -1)
         for root in roots:
-            before = [m.start for key, ms in self.by_key.items() if self.uf.find(key) == root
-                      for m in ms if m.start < offset]
-            rank = (len(before), max(before, default=-1))
+            count, last = 0, -1
+            for key in self.uf.members[root]:
+                starts = self.starts[key]
+                i = bisect_left(starts, offset)  # mentions of this key before ``offset``
+                if i:
+                    count += i
+                    last = max(last, starts[i - 1])
+            rank = (count, last)
             if rank > best_rank:
                 best, best_rank = root, rank
         return best

@@ -36,6 +36,14 @@ class EntityIndex:
                              for row in entities for m in row["mentions"])
         self._starts = [s[0] for s in self._spans]
         self._longest = max((e - s for s, e, _, _ in self._spans), default=0)
+        # The same spans per label, and each cluster's mention starts: lookups by offset
+        # bisect these instead of walking every mention of the document.
+        self._by_label: dict[str, list[tuple[int, int, str, str]]] = {}
+        self._id_starts: dict[str, list[int]] = {}
+        for span in self._spans:
+            self._by_label.setdefault(span[3], []).append(span)
+            self._id_starts.setdefault(span[2], []).append(span[0])
+        self._label_starts = {lb: [s[0] for s in spans] for lb, spans in self._by_label.items()}
         self._names: dict[str, list[str]] = {}
         self._words: dict[str, list[str]] = {}
         aliases = tables().aliases
@@ -116,11 +124,26 @@ class EntityIndex:
 
     def last_before(self, offset: int, *, labels: Collection[str] | None = None) -> str | None:
         """Id of the cluster mentioned last before ``offset`` (for pronoun speakers)."""
-        i = bisect_left(self._starts, offset) - 1
+        if labels is None:
+            found = self._last_span(self._spans, self._starts, offset)
+            return found[2] if found else None
+        best = None
+        for label in labels:
+            if label in self._by_label:
+                found = self._last_span(self._by_label[label], self._label_starts[label],
+                                        offset)
+                if found is not None and (best is None or found > best):
+                    best = found
+        return best[2] if best else None
+
+    @staticmethod
+    def _last_span(spans: list[tuple[int, int, str, str]], starts: list[int],
+                   offset: int) -> tuple[int, int, str, str] | None:
+        """The last of ``spans`` (sorted) that ends by ``offset``."""
+        i = bisect_left(starts, offset) - 1
         while i >= 0:
-            s, e, id_, label = self._spans[i]
-            if e <= offset and (labels is None or label in labels):
-                return id_
+            if spans[i][1] <= offset:
+                return spans[i]
             i -= 1
         return None
 
@@ -128,11 +151,10 @@ class EntityIndex:
         """The cluster named most often before ``offset``; on a tie, the one named last."""
         counts = dict.fromkeys(ids, 0)
         last = dict.fromkeys(ids, -1)
-        for s, _, id_, _ in self._spans:
-            if s >= offset:
-                break
-            if id_ in counts:
-                counts[id_] += 1
-                last[id_] = s
+        for id_ in ids:
+            starts = self._id_starts.get(id_, [])
+            n = bisect_left(starts, offset)  # mentions before ``offset``
+            if n:
+                counts[id_], last[id_] = n, starts[n - 1]
         best = max(ids, key=lambda i: (counts[i], last[i]))
         return best if last[best] >= 0 else None

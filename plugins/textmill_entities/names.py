@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
+
+from textmill import DataLine, data_file, read_data_file
 
 #: Labels of the OntoNotes scheme that en_core_web_* models predict.
 KNOWN_LABELS = frozenset({
@@ -34,6 +35,18 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z&]{1,6}$")
 
 
 @dataclass(frozen=True)
+class Senses:
+    """The senses of one ambiguous place name (data/place_senses.tsv)."""
+
+    #: Any cue of any sense, as a whole word, longest first.
+    pattern: re.Pattern[str]
+    #: Cue -> the key suffix of its sense.
+    sense_of: dict[str, str]
+    #: Key suffixes in file order.
+    suffixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Tables:
     """The plugin's data files, loaded once."""
 
@@ -45,20 +58,57 @@ class Tables:
     org_generic: frozenset[str]
     title_prefix: re.Pattern[str]
     honorific_prefix: re.Pattern[str]
+    #: Place names that name several places, with the cues of each sense.
+    senses: dict[str, Senses]
+
+
+def _read(name: str, *, sep: str | None, columns: int | None = None) -> list[DataLine]:
+    """Content lines of ``data/<name>``; a malformed line is a DataFileError naming file:line."""
+    return read_data_file(data_file(__package__, "data", name), sep=sep, columns=columns,
+                          name=f"{__package__}/data/{name}")
 
 
 def _lines(name: str) -> list[str]:
-    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
-    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return [ln.fields[0] for ln in _read(name, sep=None)]
 
 
 def _pairs(name: str) -> dict[str, str]:
+    """A 'form<TAB>canonical' table."""
+    return {norm_key(ln.fields[0]): ln.fields[1] for ln in _read(name, sep="\t", columns=2)}
+
+
+def senses(lines: list[DataLine]) -> dict[str, Senses]:
+    """A 'place<TAB>key suffix<TAB>cue | cue | ...' table: at least two senses per place.
+
+    Raises:
+        DataFileError: a malformed line, naming its file and line.
+    """
+    table: dict[str, list[tuple[str, list[str]]]] = {}
+    first: dict[str, DataLine] = {}
+    for ln in lines:
+        place, suffix, cues = ln.fields
+        words = [c.strip() for c in cues.split("|")]
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", suffix):
+            raise ln.error(f"key suffix {suffix!r} must be lowercase words joined by '-'")
+        if not all(words):
+            raise ln.error("empty cue; expected cues separated by ' | '")
+        listed = table.setdefault(norm_key(place), [])
+        for other, cues_before in listed:
+            if other == suffix:
+                raise ln.error(f"sense {suffix!r} of {place!r} is listed twice")
+            if set(words) & set(cues_before):
+                both = sorted(set(words) & set(cues_before))[0]
+                raise ln.error(f"cue {both!r} is listed for senses {other!r} and {suffix!r}")
+        listed.append((suffix, words))
+        first.setdefault(norm_key(place), ln)
     out = {}
-    for ln in _lines(name):
-        left, _, right = ln.partition("\t")
-        if not right:
-            raise ValueError(f"{name}: line {ln!r} has no TAB; expected 'form<TAB>canonical'")
-        out[norm_key(left)] = right.strip()
+    for place, listed in table.items():
+        if len(listed) < 2:
+            raise first[place].error(f"{place!r} has one sense; list at least two. Hint: a "
+                                     "place with one sense needs no line")
+        sense_of = {cue: suffix for suffix, cues in listed for cue in cues}
+        pattern = re.compile(rf"(?<!\w)(?:{_alternation(set(sense_of))})(?!\w)")
+        out[place] = Senses(pattern, sense_of, tuple(suffix for suffix, _ in listed))
     return out
 
 
@@ -68,7 +118,7 @@ def _alternation(words: set[str]) -> str:
 
 @cache
 def tables() -> Tables:
-    """Load titles, title modifiers, aliases and demonyms from ``data/``."""
+    """Load titles, title modifiers, aliases, demonyms, places and place senses from ``data/``."""
     titles = frozenset(_lines("titles.txt"))
     modifiers = frozenset(_lines("title_modifiers.txt"))
     demonyms = _pairs("demonyms.tsv")
@@ -81,7 +131,8 @@ def tables() -> Tables:
     abbreviations = {t for t in titles if t.endswith(".")}
     honorific_prefix = re.compile(rf"^(?:{_alternation(abbreviations)})\s+(?=\S)")
     return Tables(titles, modifiers, aliases, demonyms, places,
-                  frozenset(_lines("org_generic.txt")), title_prefix, honorific_prefix)
+                  frozenset(_lines("org_generic.txt")), title_prefix, honorific_prefix,
+                  senses(_read("place_senses.tsv", sep="\t", columns=3)))
 
 
 def norm_key(text: str) -> str:

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Collection
 
 from .extract import Mention
+from .keys import Keys
 from .names import PLACE_LABELS, Tables, is_acronym, norm_key
 
 #: Salience weights: share of the most frequent cluster's count, and earliness.
@@ -14,7 +15,10 @@ W_FREQUENCY, W_EARLY = 0.7, 0.3
 
 def rows(members: dict[str, list[Mention]], text: str, *, labels: Collection[str],
          min_count: int, t: Tables) -> list[dict]:
-    """One row per cluster with a configured-label mention, ids in order of first mention."""
+    """One row per cluster with a configured-label mention, ids in order of first mention.
+
+    ``key`` is the corpus-wide key of the cluster (keys.py), computed from this document alone.
+    """
     clusters = []
     for ms in members.values():
         kept: list[Mention] = []
@@ -27,11 +31,14 @@ def rows(members: dict[str, list[Mention]], text: str, *, labels: Collection[str
             clusters.append((ms, strong))
     clusters.sort(key=lambda c: c[0][0].start)
     top = max((len(ms) for ms, _ in clusters), default=1)
+    keys = Keys(text, t)
     out = []
     for i, (ms, strong) in enumerate(clusters, 1):
         name = _name(ms)
+        label = _label(strong, name)
         out.append({
-            "id": f"e{i}", "name": name, "label": _label(strong, name), "count": len(ms),
+            "id": f"e{i}", "key": keys.key(name, label), "name": name, "label": label,
+            "count": len(ms),
             "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in ms],
             "salience": round(W_FREQUENCY * len(ms) / top
                               + W_EARLY * (1 - ms[0].start / max(1, len(text))), 4),
@@ -72,6 +79,7 @@ def _relate(rows: list[dict], t: Tables) -> None:
                 key = norm_key(mention["text"])
                 places.setdefault(t.aliases.get(key, key), row)
             places.setdefault(t.aliases.get(row["name"], row["name"]), row)
+    guesses = _place_stems(places)
     for row in rows:
         if row["label"] != "NORP":
             continue
@@ -80,7 +88,7 @@ def _relate(rows: list[dict], t: Tables) -> None:
             key = key[:-1]  # "Americans"
         place = t.demonyms.get(key)
         target = places.get(t.aliases.get(place, place)) if place else _guess_place(
-            row["name"], places)
+            row["name"], guesses)
         if target is not None and target is not row:
             row["related"].append({"entity": target["id"], "relation": "demonym_of"})
             target["related"].append({"entity": row["id"], "relation": "has_demonym"})
@@ -88,13 +96,23 @@ def _relate(rows: list[dict], t: Tables) -> None:
         row["related"].sort(key=lambda r: (int(r["entity"][1:]), r["relation"]))
 
 
-def _guess_place(demonym: str, places: dict[str, dict]) -> dict | None:
-    """A place whose name the demonym extends ("Kenyan" -> "Kenya"), for demonyms not listed."""
-    words = demonym.split(" ")
+def _place_stems(places: dict[str, dict]) -> dict[tuple[str, ...], list[tuple[str, dict, int]]]:
+    """Places that a demonym may extend, by their words but the last and the last's first 3
+    letters (a demonym starts with the place's stem, which is at least 3 letters long)."""
+    out: dict[tuple[str, ...], list[tuple[str, dict]]] = {}
     for name, row in places.items():
         pw = name.split(" ")
-        if len(pw) == len(words) and pw[:-1] == words[:-1] and len(pw[-1]) >= 4:
+        if len(pw[-1]) >= 4:
             stem = pw[-1][:-1] if pw[-1][-1] in "aeiouy" else pw[-1]
-            if words[-1].startswith(stem) and 0 < len(words[-1]) - len(pw[-1]) <= 3:
-                return row
+            out.setdefault((*pw[:-1], pw[-1][:3]), []).append((stem, row, len(pw[-1])))
+    return out
+
+
+def _guess_place(demonym: str, stems: dict[tuple[str, ...], list[tuple[str, dict, int]]]
+                 ) -> dict | None:
+    """A place whose name the demonym extends ("Kenyan" -> "Kenya"), for demonyms not listed."""
+    words = demonym.split(" ")
+    for stem, row, length in stems.get((*words[:-1], words[-1][:3]), ()):
+        if words[-1].startswith(stem) and 0 < len(words[-1]) - length <= 3:
+            return row
     return None

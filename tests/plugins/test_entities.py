@@ -8,11 +8,13 @@ import sys
 
 import pytest
 
-from textmill import PipelineError, pipeline_from_dict
+from textmill import DataFileError, PipelineError, parse_data_text, pipeline_from_dict
+from textmill_entities import names
 from textmill_entities.cluster import build_clusters
 from textmill_entities.extract import doc_mentions, is_headline
+from textmill_entities.keys import Keys, slug
 from textmill_entities.lookup import EntityIndex
-from textmill_entities.names import initialisms, tables, trim_span
+from textmill_entities.names import initialisms, senses, tables, trim_span
 from textmill_entities.step import DEFAULT_LABELS, EntitiesConfig
 
 ENTITIES = [{"use": "entities"}]
@@ -100,6 +102,80 @@ def test_tables_are_data_files():
     assert t.demonyms["North Korean"] == "North Korea"
     assert t.aliases["U.S."] == "United States"
     assert "President" in t.titles and "Defense" in t.modifiers and "Kyiv" in t.places
+    assert t.senses["Georgia"].suffixes == ("us", "country")
+
+
+@pytest.mark.parametrize(("loader", "file", "content", "message"), [
+    (names._pairs, "aliases.tsv", "# comment\nU.S.\tUnited States\nUK United Kingdom\n",
+     "textmill_entities/data/aliases.tsv:3: expected 2 fields"),
+    (names._pairs, "demonyms.tsv", "\nKenyan\tKenya\textra\n",
+     "textmill_entities/data/demonyms.tsv:2: expected 2 fields"),
+])
+def test_names_data_file_errors_name_file_and_line(monkeypatch, tmp_path, loader, file, content,
+                                                    message):
+    (tmp_path / file).write_text(content, encoding="utf-8")
+    monkeypatch.setattr(names, "data_file", lambda package, *parts: tmp_path / parts[-1])
+    with pytest.raises(DataFileError) as info:
+        loader(file)
+    assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Georgia\tus\tAtlanta\n", "senses.tsv:1: 'Georgia' has one sense"),
+    ("Georgia\tus\tAtlanta\nGeorgia\tUS State\tTbilisi\n", "senses.tsv:2: key suffix"),
+    ("Georgia\tus\tAtlanta\nGeorgia\tus\tTbilisi\n", "senses.tsv:2: sense 'us'"),
+    ("Georgia\tus\tAtlanta |  | Macon\nGeorgia\tcountry\tTbilisi\n", "senses.tsv:1: empty cue"),
+    ("Georgia\tus\tAtlanta\nGeorgia\tcountry\tTbilisi | Atlanta\n",
+     "senses.tsv:2: cue 'Atlanta'"),
+])
+def test_names_senses_errors(text, message):
+    with pytest.raises(DataFileError) as info:
+        senses(parse_data_text(text, name="senses.tsv", columns=3))
+    assert str(info.value).startswith(message)
+
+
+# --- corpus-wide keys, no model -------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Volodymyr Zelensky", "volodymyr-zelensky"),
+    ("Recep Tayyip Erdoğan", "recep-tayyip-erdogan"),
+    ("Łukasz Żak", "lukasz-zak"),
+    ("Зеленський", "зеленський"),
+    ("Beto O'Rourke", "beto-orourke"),
+    ("St. Petersburg", "st-petersburg"),
+    ("George W. Bush", "george-w-bush"),
+    ("Jean-Pierre Raffarin", "jean-pierre-raffarin"),
+    ("WASHINGTON", "washington"),
+])
+def test_keys_slug(name, expected):
+    assert slug(name) == expected
+
+
+# The README's rule: <kind>:<slug of the cluster's name>; aliases give their canonical name,
+# plural groups their member, ambiguous places a sense from the document's cues.
+@pytest.mark.parametrize(("name", "label", "text", "expected"), [
+    ("Volodymyr Zelensky", "PERSON", "", "person:volodymyr-zelensky"),
+    ("Zelensky", "PERSON", "", "person:zelensky"),
+    ("U.S.", "GPE", "", "place:united-states"),
+    ("Britain", "GPE", "", "place:united-kingdom"),
+    ("Europe", "LOC", "", "place:europe"),
+    ("UN", "ORG", "", "org:united-nations"),
+    ("Affordable Care Act", "LAW", "", "law:affordable-care-act"),
+    ("Americans", "NORP", "", "norp:american"),
+    ("Republicans", "NORP", "", "norp:republican"),
+    ("Tories", "NORP", "", "norp:tory"),
+    ("Swiss", "NORP", "", "norp:swiss"),
+    ("Georgia", "GPE", "Voters in Atlanta, Georgia, lined up.", "place:georgia-us"),
+    ("Georgia", "GPE", "Protests filled Tbilisi. Georgia's parliament met.",
+     "place:georgia-country"),
+    ("Georgia", "LOC", "Georgia, the former Soviet republic, voted.", "place:georgia-country"),
+    ("Georgia", "GPE", "Georgia is on my mind.", "place:georgia"),
+    ("Georgia", "GPE", "Flights from Atlanta to Tbilisi.", "place:georgia"),  # a tie
+    ("Georgia", "GPE", "From Atlanta to Tbilisi and Batumi.", "place:georgia-country"),
+    ("Georgia", "PERSON", "Georgia moved to Atlanta.", "person:georgia"),
+])
+def test_keys_key(name, label, text, expected):
+    assert Keys(text, tables()).key(name, label) == expected
 
 
 # --- clustering on hand-built Docs (spacy.blank, no trained model) -------------------------
@@ -219,6 +295,61 @@ def test_cluster_blank_demonyms(blank, text, ents, demonym, place):
 def test_cluster_blank_no_link(blank, text, ents, expected):
     _, got = blank_clusters(blank, text, ents)
     assert got == expected
+
+
+def keys_of(rows):
+    return {row["name"]: row["key"] for row in rows}
+
+
+# Documents are clustered one by one; the keys must agree across them. (text, entity spans)
+# per document, then name -> key per document.
+@pytest.mark.parametrize(("docs", "expected"), [
+    # the same person named differently in different documents: one key
+    ([("Volodymyr Zelensky spoke in Kyiv.",
+       [("Volodymyr Zelensky", "PERSON", 0), ("Kyiv", "GPE", 0)]),
+      ("President Volodymyr Zelensky met aides. Zelensky left.",
+       [("President Volodymyr Zelensky", "PERSON", 0), ("Zelensky", "ORG", 1)]),
+      ("Zelensky left.", [("Zelensky", "PERSON", 0)])],
+     [{"Volodymyr Zelensky": "person:volodymyr-zelensky", "Kyiv": "place:kyiv"},
+      {"Volodymyr Zelensky": "person:volodymyr-zelensky"},
+      {"Zelensky": "person:zelensky"}]),  # never the full name: the bare surname's own key
+    # two people sharing a surname in different documents stay apart
+    ([("Hillary Clinton spoke in Ohio. Clinton left.",
+       [("Hillary Clinton", "PERSON", 0), ("Ohio", "GPE", 0), ("Clinton", "PERSON", 1)]),
+      ("Bill Clinton spoke in Iowa. Clinton left.",
+       [("Bill Clinton", "PERSON", 0), ("Iowa", "GPE", 0), ("Clinton", "PERSON", 1)])],
+     [{"Hillary Clinton": "person:hillary-clinton", "Ohio": "place:ohio"},
+      {"Bill Clinton": "person:bill-clinton", "Iowa": "place:iowa"}]),
+    # the state and the country, told apart by each document's cues; demonyms stay NORP
+    ([("Georgia’s governor met voters in Atlanta. Georgia will vote in November.",
+       [("Georgia", "GPE", 0), ("Atlanta", "GPE", 0), ("Georgia", "GPE", 1)]),
+      ("Georgia, the former Soviet republic, held talks in Tbilisi. Georgian officials agreed.",
+       [("Georgia", "GPE", 0), ("Tbilisi", "GPE", 0), ("Georgian", "NORP", 0)])],
+     [{"Georgia": "place:georgia-us", "Atlanta": "place:atlanta"},
+      {"Georgia": "place:georgia-country", "Tbilisi": "place:tbilisi",
+       "Georgian": "norp:georgian"}]),
+])
+def test_cluster_blank_keys_across_documents(blank, docs, expected):
+    results = [blank_clusters(blank, text, ents) for text, ents in docs]
+    assert [keys_of(rows) for rows, _ in results] == expected
+    # the bare surname stays in its document's cluster (the key never splits a cluster)
+    for rows, got in results:
+        for row in rows:
+            if row["label"] == "PERSON" and " " in row["name"]:
+                assert got[row["name"]] == sorted(
+                    [row["name"]] + [m["text"] for m in row["mentions"][1:]])
+
+
+@pytest.mark.parametrize(("text", "ents"), [
+    ("Georgia, the former Soviet republic, held talks in Tbilisi. Georgian officials agreed.",
+     [("Georgia", "GPE", 0), ("Tbilisi", "GPE", 0), ("Georgian", "NORP", 0)]),
+])
+def test_cluster_blank_keys_keep_demonym_links(blank, text, ents):
+    rows, _ = blank_clusters(blank, text, ents)
+    named = {r["name"]: r for r in rows}
+    assert named["Georgian"]["key"] != named["Georgia"]["key"]
+    assert named["Georgian"]["related"] == [
+        {"entity": named["Georgia"]["id"], "relation": "demonym_of"}]
 
 
 @pytest.mark.parametrize(("labels", "expected"), [
@@ -437,9 +568,41 @@ def test_entities_model_demonyms(run_steps, text, names, related):
     ("Georgia’s governor met voters in Atlanta. Georgia will vote in November.", "state"),
 ])
 def test_entities_model_one_sense_per_document(run_steps, text, expected):
-    """Rule: one name is one cluster within a document; documents are never linked."""
+    """Rule: one name is one cluster within a document, and its key names the sense that the
+    document's cues give (README: the state is place:georgia-us, the country
+    place:georgia-country)."""
     (record,) = run_steps(ENTITIES, [text])
     assert clusters(record)["Georgia"] == ["Georgia", "Georgia"]
+    key = {"country": "place:georgia-country", "state": "place:georgia-us"}[expected]
+    assert by_name(record, "Georgia")["key"] == key
+
+
+# Several documents through the real model at once; name -> key per document.
+@pytest.mark.model
+@pytest.mark.parametrize(("texts", "expected"), [
+    (["Volodymyr Zelensky spoke in Kyiv on Monday.",
+      "President Volodymyr Zelensky met his aides. Zelensky said the talks went well.",
+      "Zelensky said the talks went well."],
+     [{"Volodymyr Zelensky": "person:volodymyr-zelensky"},
+      {"Volodymyr Zelensky": "person:volodymyr-zelensky"},
+      {"Zelensky": "person:zelensky"}]),
+    (["Hillary Clinton met donors in Ohio. Clinton said the race was close.",
+      "Bill Clinton spoke later in Iowa. Clinton said the race was close."],
+     [{"Hillary Clinton": "person:hillary-clinton"}, {"Bill Clinton": "person:bill-clinton"}]),
+    (["Georgia’s governor met voters in Atlanta. Georgia will vote in November.",
+      "Georgia, the former Soviet republic, held elections. Protesters in Tbilisi said "
+      "Georgian officials had lied."],
+     [{"Georgia": "place:georgia-us"},
+      {"Georgia": "place:georgia-country", "Georgian": "norp:georgian"}]),
+])
+def test_entities_model_keys_across_documents(run_steps, texts, expected):
+    records = run_steps(ENTITIES, texts)
+    for record, want in zip(records, expected, strict=True):
+        got = {row["name"]: row["key"] for row in record["entities"]}
+        assert {name: got.get(name) for name in want} == want
+        # every person is listed: a bare surname beside its full name has no key of its own
+        assert {n: k for n, k in got.items() if k.startswith("person:")} == {
+            n: k for n, k in want.items() if k.startswith("person:")}
 
 
 @pytest.mark.model
