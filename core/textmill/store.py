@@ -2,7 +2,9 @@
 
 One store serves one pipeline over one growing corpus. Each batch of records is written
 in one transaction (WAL mode), so a crash loses at most the batch in flight. Results keep
-the record without its text; the text lives once, in ``documents``, also for retries.
+the record without its text; the text lives once, in ``texts``, also for retries. Views
+(``documents``, ``entities``, ``mentions``, ``quotes``, ``numbers``, ``stances``) show each
+document's latest result as the analysts' tables, for ``sqlite3`` and datasette.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from .errors import UsageError
 from .pipeline import Pipeline
 from .step import Record
 
-SCHEMA_VERSION = 1
+#: 1: tables only; 2: the document texts live in ``texts`` and the analysts' views exist.
+SCHEMA_VERSION = 2
 #: Documents looked up in the store per query when filtering out unchanged ones.
 LOOKUP_BATCH = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
+CREATE TABLE IF NOT EXISTS texts (
     id TEXT PRIMARY KEY, source TEXT, hash TEXT NOT NULL, text TEXT NOT NULL,
     meta TEXT NOT NULL, error TEXT, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -52,6 +55,116 @@ CREATE TABLE IF NOT EXISTS failures (
     traceback TEXT, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS failures_doc ON failures (doc_id);
 """
+
+# The analysts' tables as views over each document's latest result (the largest ``seq``),
+# with the columns of the table writers (docs/sql-views.md): rows in document-id order, then
+# item order; a step that did not run leaves its view empty. JSON columns are compact JSON.
+# SQLite views carry no declared column types, so values are cast to the table's types.
+# This is the one place where the core names the built-in steps' record keys: SQL views
+# cannot be derived from the steps' item models until the steps declare them.
+_LATEST = ("SELECT r.doc_id, r.record, t.text, t.source FROM results r JOIN texts t"
+           " ON t.id = r.doc_id WHERE r.seq = (SELECT MAX(seq) FROM results"
+           " WHERE doc_id = r.doc_id)")
+
+
+def _linked(prefix: str, path: str) -> str:
+    """``X_entity, X_text, X_key, X_name`` of a link (at ``path`` in the item) to an entity.
+
+    Key and name come from the same document's entities; with no entity, the name is the text.
+    """
+    entity = f"json_extract(i.value, '{path}.entity')"
+    text = f"json_extract(i.value, '{path}.text')"
+    return (f" {entity} AS {prefix}_entity, {text} AS {prefix}_text,"
+            f" {prefix}e.key AS {prefix}_key,"
+            f" CASE WHEN {entity} IS NULL THEN {text} ELSE {prefix}e.name END AS {prefix}_name")
+
+
+def _join_entity(prefix: str, path: str) -> str:
+    return (f" LEFT JOIN entities {prefix}e ON {prefix}e.doc_id = l.doc_id"
+            f" AND {prefix}e.id = json_extract(i.value, '{path}.entity')")
+
+
+def _int(path: str, of: str = "i.value") -> str:
+    return f"CAST(json_extract({of}, '{path}') AS INTEGER)"
+
+
+def _real(path: str) -> str:
+    return f"CAST(json_extract(i.value, '{path}') AS REAL)"
+
+
+_VIEWS: dict[str, str] = {
+    "documents": (
+        "SELECT l.doc_id AS doc_id, l.source AS source,"
+        " json_extract(l.record, '$.meta.title') AS title,"
+        " json_extract(l.record, '$.meta.date') AS date,"
+        " json_extract(l.record, '$.meta.url') AS url,"
+        " json(COALESCE(json_extract(l.record, '$.meta'), '{}')) AS meta,"
+        " length(l.text) AS chars, l.text AS text,"
+        " json(COALESCE(json_extract(l.record, '$.errors'), '[]')) AS errors"
+        " FROM latest l ORDER BY l.doc_id"),
+    "entities": (
+        "SELECT l.doc_id AS doc_id, json_extract(i.value, '$.id') AS id,"
+        " json_extract(i.value, '$.key') AS key, json_extract(i.value, '$.name') AS name,"
+        f" json_extract(i.value, '$.label') AS label, {_int('$.count')} AS count"
+        " FROM latest l, json_each(l.record, '$.entities') i ORDER BY l.doc_id, i.key"),
+    "mentions": (
+        "SELECT l.doc_id AS doc_id, json_extract(i.value, '$.id') AS entity_id,"
+        f" {_int('$.start', 'm.value')} AS start, {_int('$.end', 'm.value')} AS \"end\","
+        " json_extract(m.value, '$.text') AS text"
+        " FROM latest l, json_each(l.record, '$.entities') i, json_each(i.value, '$.mentions') m"
+        " ORDER BY l.doc_id, i.key, m.key"),
+    "quotes": (
+        "SELECT l.doc_id AS doc_id, json_extract(i.value, '$.id') AS id,"
+        f" json_extract(i.value, '$.kind') AS kind, {_int('$.start')} AS start,"
+        f" {_int('$.end')} AS \"end\", json_extract(i.value, '$.text') AS text,"
+        " json_extract(i.value, '$.spans') AS spans,"
+        " json_extract(i.value, '$.speaker.text') AS speaker_text,"
+        f" {_int('$.speaker.start')} AS speaker_start, {_int('$.speaker.end')} AS speaker_end,"
+        " json_extract(i.value, '$.speaker.entity') AS speaker_entity,"
+        " speakere.key AS speaker_key,"
+        " CASE WHEN json_extract(i.value, '$.speaker.entity') IS NULL"
+        " THEN json_extract(i.value, '$.speaker.text') ELSE speakere.name END AS speaker_name,"
+        " json_extract(i.value, '$.cue.text') AS cue_text,"
+        f" {_int('$.cue.start')} AS cue_start, {_int('$.cue.end')} AS cue_end,"
+        " json_extract(i.value, '$.cue.lemma') AS cue_lemma"
+        " FROM latest l, json_each(l.record, '$.quotes') i"
+        + _join_entity("speaker", "$.speaker") + " ORDER BY l.doc_id, i.key"),
+    "numbers": (
+        "SELECT l.doc_id AS doc_id, json_extract(i.value, '$.id') AS id,"
+        f" {_int('$.start')} AS start, {_int('$.end')} AS \"end\","
+        " json_extract(i.value, '$.text') AS text, json_extract(i.value, '$.kind') AS kind,"
+        " CASE WHEN json_type(i.value, '$.value') = 'array' THEN NULL"
+        f" ELSE {_real('$.value')} END AS value,"
+        " CASE WHEN json_type(i.value, '$.value') = 'array'"
+        f" THEN {_real('$.value[0]')} END AS value_low,"
+        " CASE WHEN json_type(i.value, '$.value') = 'array'"
+        f" THEN {_real('$.value[1]')} END AS value_high,"
+        " json_extract(i.value, '$.unit') AS unit,"
+        f" {_int('$.approximate')} AS approximate,"
+        " json_extract(i.value, '$.qualifier') AS qualifier,"
+        " json_extract(i.value, '$.counted') AS counted"
+        " FROM latest l, json_each(l.record, '$.numbers') i ORDER BY l.doc_id, i.key"),
+    "stances": (
+        "SELECT l.doc_id AS doc_id," + _linked("holder", "$.holder") + ","
+        + _linked("target", "$.target") + ","
+        f" json_extract(i.value, '$.label') AS label, {_real('$.score')} AS score,"
+        " json_extract(i.value, '$.evidence') AS evidence"
+        " FROM latest l, json_each(l.record, '$.stances') i"
+        + _join_entity("holder", "$.holder") + _join_entity("target", "$.target")
+        + " ORDER BY l.doc_id, i.key"),
+}
+
+
+def _schema_statements() -> list[str]:
+    """The tables, indexes and views of the current schema, one statement each.
+
+    Views are dropped and created again: a new schema version may change their columns.
+    """
+    out = [stmt for stmt in _SCHEMA.split(";") if stmt.strip()]
+    for name, select in _VIEWS.items():
+        out.append(f"DROP VIEW IF EXISTS {name}")
+        out.append(f"CREATE VIEW {name} AS WITH latest AS ({_LATEST}) {select}")
+    return out
 
 
 def now() -> str:
@@ -126,12 +239,34 @@ class Store:
         except sqlite3.Error as exc:
             raise UsageError(f"cannot open store {path!r}: {exc}. Hint: --store names an "
                              "SQLite file that textmill created, or a new file.") from None
-        if version is None:  # a new store; readers of an existing one never write here
-            self.db.executescript(_SCHEMA)
-            self.db.execute("INSERT INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif version > SCHEMA_VERSION:
+        if version is not None and version > SCHEMA_VERSION:
             raise UsageError(f"store {path!r} has schema version {version}, newer than this "
                              f"textmill's ({SCHEMA_VERSION}). Hint: upgrade textmill.")
+        if version != SCHEMA_VERSION:  # a new store, or an older one: its one write on open
+            try:
+                self._create_or_upgrade()
+            except sqlite3.Error as exc:
+                raise UsageError(f"cannot upgrade store {path!r} from schema version {version} "
+                                 f"to {SCHEMA_VERSION}: {exc}. Hint: open it once with write "
+                                 "access (any textmill command with --store does it).") from None
+
+    def _create_or_upgrade(self) -> None:
+        """Create the schema, or migrate an older one, in one transaction."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._schema_version()  # again: another process may have done it
+            if version == 1:
+                # Version 2 names the stored texts ``texts``: ``documents`` is now a view.
+                self.db.execute("ALTER TABLE documents RENAME TO texts")
+            if version != SCHEMA_VERSION:
+                for statement in _schema_statements():
+                    self.db.execute(statement)
+                self.db.execute("INSERT OR REPLACE INTO info VALUES ('schema', ?)",
+                                (str(SCHEMA_VERSION),))
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def _schema_version(self) -> int | None:
         try:
@@ -229,7 +364,7 @@ class Store:
         read_error = next((e["message"] for e in errors if e.get("step") == "read"), None)
         h = content_hash(text, meta)
         self.db.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?, ?, ?)",
             (doc_id, record.get("source"), h, text, json.dumps(meta, ensure_ascii=False),
              read_error, stamp))
         stored = {k: v for k, v in record.items() if k != "text"}
@@ -252,7 +387,7 @@ class Store:
         """The latest result of every document, ordered by document id."""
         cur = self.db.execute(
             "SELECT r.record, d.text FROM results r JOIN (SELECT MAX(seq) AS seq FROM results"
-            " GROUP BY doc_id) l ON r.seq = l.seq JOIN documents d ON d.id = r.doc_id"
+            " GROUP BY doc_id) l ON r.seq = l.seq JOIN texts d ON d.id = r.doc_id"
             " ORDER BY r.doc_id")
         for blob, text in cur:
             yield _with_text(json.loads(blob), text)
@@ -268,7 +403,7 @@ class Store:
         """Each failed document, rebuilt from the store, with the run that failed it."""
         cur = self.db.execute(
             "SELECT d.id, d.source, d.text, d.meta, d.error, MAX(f.run_id) FROM failures f"
-            " JOIN documents d ON d.id = f.doc_id GROUP BY d.id ORDER BY d.id")
+            " JOIN texts d ON d.id = f.doc_id GROUP BY d.id ORDER BY d.id")
         return [(run_id, Document(id=i, text=text, source=source, meta=json.loads(meta),
                                   error=error))
                 for i, source, text, meta, error, run_id in cur.fetchall()]
@@ -278,10 +413,19 @@ class Store:
         return int(self.db.execute("SELECT COUNT(DISTINCT doc_id) FROM failures").fetchone()[0])
 
     def count(self, table: str) -> int:
-        """Rows in ``table`` (documents, results, runs or failures)."""
-        if table not in {"documents", "results", "runs", "failures"}:
+        """Rows in ``table``: documents (stored texts), results, runs, failures, or a view."""
+        if table not in {"documents", "results", "runs", "failures", *_VIEWS}:
             raise ValueError(f"unknown table {table!r}")
-        return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        table = "texts" if table == "documents" else table
+        return int(self.db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
+
+    def view(self, name: str) -> list[dict[str, Any]]:
+        """All rows of one of the analysts' views (documents, entities, mentions, quotes,
+        numbers, stances), as dicts in the view's column order."""
+        if name not in _VIEWS:
+            raise ValueError(f"unknown view {name!r}; expected one of {', '.join(_VIEWS)}")
+        cur = self.db.execute(f"SELECT * FROM {name}")
+        return [_row(cur, r) for r in cur.fetchall()]
 
 
 def _with_text(stored: Record, text: str) -> Record:
