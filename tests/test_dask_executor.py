@@ -449,10 +449,6 @@ def test_dask_executor_ctrl_c_drains_the_local_cluster(site, blank_model, tmp_pa
 @pytest.mark.model
 @pytest.mark.parametrize("steps", [[{"use": "entities"}, {"use": "quotes"}, {"use": "numbers"}]])
 def test_dask_executor_matches_local_with_the_model(scheduler, seed_text, steps):
-    have = get_plugin_manager().steps()
-    missing = [s["use"] for s in steps if s["use"] not in have]
-    if missing:
-        pytest.skip(f"steps {missing} are not registered yet")
     pipe = pipeline(steps, "en_core_web_sm", batch_size=8)
     docs = corpus(seed_text)
     chunks = [docs[i:i + 8] for i in range(0, len(docs), 8)]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import textmill
 from textmill import Document, Step, hookimpl, hookspecs, pipeline_from_dict
 from textmill.runner import run_pipeline
 
@@ -218,3 +219,73 @@ def test_hook_register_commands(tmp_path, args, code, out):
 if __name__ == "__main__":
     GUIDE.write_text(updated_guide(GUIDE.read_text(encoding="utf-8")), encoding="utf-8")
     print(textwrap.shorten(f"updated the hook reference in {GUIDE}", 100))
+
+
+class _Upper(textmill.Reader):
+    name = "upper"
+    suffixes = (".up",)
+
+    def read(self, source):
+        with source.open() as fh:
+            yield textmill.Document(id=source.id, text=fh.read().decode().upper(),
+                                    source=source.name)
+
+
+class _Count(textmill.Writer):
+    name = "count"
+
+
+@pytest.mark.parametrize(("kind", "cls"), [("readers", _Upper), ("writers", _Count)])
+def test_hook_register_readers_and_writers_collect_and_list(pm, kind, cls):
+    hook = f"register_{kind}"
+
+    class Plugin:
+        pass
+
+    setattr(Plugin, hook, textmill.hookimpl(lambda self, register: register(cls)))
+    pm.register(Plugin(), name="fmt")
+    registry = getattr(pm, kind)()
+    assert registry[cls.name].cls is cls and registry[cls.name].plugin == "fmt"
+    info = next(i for i in pm.plugin_infos() if i.name == "fmt")
+    assert getattr(info, kind) == [cls.name]
+
+
+def test_hook_register_readers(pm, tmp_path):
+    class Plugin:
+        @textmill.hookimpl
+        def register_readers(self, register):
+            register(_Upper)
+
+    pm.register(Plugin(), name="up")
+    path = tmp_path / "a.up"
+    path.write_text("hello", encoding="utf-8")
+    reader = pm.readers()["upper"].cls()
+    docs = list(reader.read(textmill.InputSource(name=str(path), id="a", path=path)))
+    assert [(d.id, d.text) for d in docs] == [("a", "HELLO")]
+
+
+@pytest.mark.parametrize("bad", [object, type("NoName", (textmill.Writer,), {})])
+def test_hook_register_writers(pm, bad):
+    class Plugin:
+        @textmill.hookimpl
+        def register_writers(self, register):
+            register(_Count)
+
+    class Twice:
+        @textmill.hookimpl
+        def register_writers(self, register):
+            register(_Count)
+
+    class Bad:
+        @textmill.hookimpl
+        def register_writers(self, register):
+            register(bad)
+
+    pm.register(Plugin(), name="one")
+    assert list(pm.writers()) == ["count"]
+    for other, match in ((Twice(), "registered twice"), (Bad(), "not a Writer subclass")):
+        fresh = textmill.get_plugin_manager(load_entrypoints=False)
+        fresh.register(Plugin(), name="one")
+        fresh.register(other, name="other")
+        with pytest.raises(textmill.PluginError, match=match):
+            fresh.writers()

@@ -16,6 +16,7 @@ from .errors import (
     TextmillError,
     UsageError,
 )
+from .formats import InputSource, Reader, ReaderConfig, Staging, Writer, WriterConfig
 from .hookspecs import hookimpl
 from .pipeline import Pipeline, load_pipeline, pipeline_from_dict, pipeline_from_yaml
 from .plugins import get_plugin_manager
@@ -29,18 +30,24 @@ __all__ = [
     "Document",
     "Engine",
     "ExitCode",
+    "InputSource",
     "LockedError",
     "NoInputError",
     "Pipeline",
     "PipelineError",
     "PluginError",
     "Problem",
+    "Reader",
+    "ReaderConfig",
     "Record",
+    "Staging",
     "Step",
     "StepConfig",
     "StepError",
     "TextmillError",
     "UsageError",
+    "Writer",
+    "WriterConfig",
     "data_file",
     "get_plugin_manager",
     "hookimpl",

@@ -16,6 +16,16 @@ def register_steps(register: Any) -> None:
 
 
 @hookspec
+def register_readers(register: Any) -> None:
+    "Register input formats: call register(ReaderClass) once per Reader subclass"
+
+
+@hookspec
+def register_writers(register: Any) -> None:
+    "Register output formats: call register(WriterClass) once per Writer subclass"
+
+
+@hookspec
 def register_commands(cli: Any) -> None:
     "Add click commands to the textmill command-line group"
 

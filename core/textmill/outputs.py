@@ -9,40 +9,13 @@ import tempfile
 from collections.abc import Iterable
 from typing import IO
 
+from .formats import remove_stale_parts
 from .step import Record
 
 
 def dumps(record: Record) -> str:
     """One record as one line of JSON."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-def remove_stale_parts(directory: str, prefix: str) -> list[str]:
-    """Delete temporaries ``<prefix><pid>-*.part`` left by runs that were killed (their pid is
-    gone); a live run's temporary is left alone. Returns the names removed."""
-    removed = []
-    for name in os.listdir(directory):
-        if not (name.startswith(prefix) and name.endswith(".part")):
-            continue
-        pid = name[len(prefix):].split("-", 1)[0]
-        if not pid.isdigit() or _alive(int(pid)):
-            continue
-        try:
-            os.unlink(os.path.join(directory, name))
-            removed.append(name)
-        except FileNotFoundError:
-            pass  # another run cleaned it first
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's live process
-    return True
 
 
 class JsonlSink:

@@ -12,6 +12,7 @@ from loguru import logger
 
 from . import hookspecs
 from .errors import PluginError
+from .formats import Reader, Writer
 from .step import Step
 
 ENTRYPOINT_GROUP = "textmill"
@@ -26,6 +27,8 @@ class PluginInfo:
     distribution: str | None = None
     version: str | None = None
     steps: list[str] = field(default_factory=list)
+    readers: list[str] = field(default_factory=list)
+    writers: list[str] = field(default_factory=list)
     hooks: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -35,6 +38,16 @@ class RegisteredStep:
     """A step class with the plugin and distribution that registered it."""
 
     cls: type[Step]
+    plugin: str
+    distribution: str | None
+    version: str | None
+
+
+@dataclass(frozen=True)
+class RegisteredFormat:
+    """A reader or writer class with the plugin and distribution that registered it."""
+
+    cls: type[Reader] | type[Writer]
     plugin: str
     distribution: str | None
     version: str | None
@@ -51,6 +64,7 @@ class PluginManager(pluggy.PluginManager):
         #: Plugin name -> (distribution name, version).
         self.distributions: dict[str, tuple[str, str]] = {}
         self._steps: dict[str, RegisteredStep] | None = None
+        self._formats: dict[str, dict[str, RegisteredFormat]] = {}
 
     def load_entrypoints(self, names: set[str] | None = None) -> None:
         """Load every `textmill` entry point (or only ``names``), each on its own."""
@@ -105,6 +119,42 @@ class PluginManager(pluggy.PluginManager):
         self._steps = steps
         return steps
 
+    def readers(self) -> dict[str, RegisteredFormat]:
+        """Collect registered readers once, by format name."""
+        return self._collect_formats("register_readers", Reader, "reader")
+
+    def writers(self) -> dict[str, RegisteredFormat]:
+        """Collect registered writers once, by format name."""
+        return self._collect_formats("register_writers", Writer, "writer")
+
+    def _collect_formats(self, hook: str, base: type, kind: str) -> dict[str, RegisteredFormat]:
+        if hook in self._formats:
+            return self._formats[hook]
+        found: dict[str, RegisteredFormat] = {}
+        for impl in reversed(getattr(self.hook, hook).get_hookimpls()):
+            plugin = impl.plugin_name
+            dist, version = self.distributions.get(plugin, (None, None))
+
+            def register(cls: Any, *, _plugin: str = plugin, _dist: str | None = dist,
+                         _version: str | None = version) -> None:
+                if not (isinstance(cls, type) and issubclass(cls, base)) or not cls.name:
+                    raise PluginError(
+                        f"plugin {_plugin!r} registered {cls!r} as a {kind}, which is not a "
+                        f"{base.__name__} subclass with a name. Hint: subclass "
+                        f"textmill.{base.__name__} and set name = '...'.")
+                if cls.name in found:
+                    other = found[cls.name]
+                    raise PluginError(
+                        f"{kind} {cls.name!r} is registered twice: by plugin {other.plugin!r} "
+                        f"(distribution {other.distribution!r}) and by plugin {_plugin!r} "
+                        f"(distribution {_dist!r}). Hint: uninstall one, or pin the set with "
+                        f"{LOAD_PLUGINS_ENV}.")
+                found[cls.name] = RegisteredFormat(cls, _plugin, _dist, _version)
+
+            _call_impl(impl, register=register)
+        self._formats[hook] = found
+        return found
+
     def plugin_infos(self) -> list[PluginInfo]:
         """Every plugin, loaded or not, with its steps, hooks and load error."""
         infos: dict[str, PluginInfo] = {}
@@ -125,6 +175,16 @@ class PluginManager(pluggy.PluginManager):
         for step_name, reg in steps.items():
             if reg.plugin in infos:
                 infos[reg.plugin].steps.append(step_name)
+        for attr, collect in (("readers", self.readers), ("writers", self.writers)):
+            try:
+                formats = collect()
+            except PluginError as exc:
+                formats = {}
+                for info in infos.values():
+                    info.error = info.error or str(exc)
+            for format_name, fmt in formats.items():
+                if fmt.plugin in infos:
+                    getattr(infos[fmt.plugin], attr).append(format_name)
         return sorted(infos.values(), key=lambda i: i.name)
 
 
