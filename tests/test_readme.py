@@ -37,7 +37,7 @@ def test_readme_exit_codes_table(cls):
 
 
 @pytest.mark.parametrize("doc", ["docs/cron.md", "docs/scaling.md", "docs/plugins.md",
-                                 "docs/security.md"])
+                                 "docs/security.md", "docs/sql-views.md"])
 def test_readme_links_resolve(doc):
     assert f"({doc})" in README and (ROOT / doc).exists()
 
